@@ -1,0 +1,210 @@
+package io.sluice.broker;
+
+import io.sluice.broker.admin.TopicAdmin;
+import io.sluice.broker.api.ApiVersionsHandler;
+import io.sluice.broker.api.CreatePartitionsHandler;
+import io.sluice.broker.api.CreateTopicsHandler;
+import io.sluice.broker.api.DeleteRecordsHandler;
+import io.sluice.broker.api.DeleteTopicsHandler;
+import io.sluice.broker.api.DescribeClusterHandler;
+import io.sluice.broker.api.DescribeConfigsHandler;
+import io.sluice.broker.api.FetchHandler;
+import io.sluice.broker.api.FindCoordinatorHandler;
+import io.sluice.broker.api.IncrementalAlterConfigsHandler;
+import io.sluice.broker.api.InitProducerIdHandler;
+import io.sluice.broker.api.ListOffsetsHandler;
+import io.sluice.broker.api.MetadataHandler;
+import io.sluice.broker.api.OffsetFetchHandler;
+import io.sluice.broker.api.OffsetForLeaderEpochHandler;
+import io.sluice.broker.api.ProduceHandler;
+import io.sluice.broker.config.BrokerConfig;
+import io.sluice.broker.config.TopicConfigs;
+import io.sluice.broker.http.HttpApiServer;
+import io.sluice.broker.metrics.BrokerMetrics;
+import io.sluice.broker.network.KafkaListener;
+import io.sluice.broker.partition.PartitionReconciler;
+import io.sluice.broker.partition.ReplicaManager;
+import io.sluice.broker.producer.ProducerIdManager;
+import io.sluice.broker.protocol.ApiDispatcher;
+import io.sluice.metadata.BrokerLease;
+import io.sluice.metadata.BrokerRegistration;
+import io.sluice.metadata.MetadataCache;
+import io.sluice.metadata.MetadataStore;
+import io.sluice.metadata.MetadataStoreConfig;
+import io.sluice.storage.log.LogManager;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Sluice front-end broker: wires the metadata store (etcd), the local logs, the replica manager, the Kafka
+ * listener and the HTTP API, registers the broker in etcd once it can serve, and takes it all down in reverse
+ * order on {@link #close()}.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BrokerConfig config;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private volatile boolean ready;
+    private MetadataStore store;
+    private KafkaListener kafkaListener;
+    private HttpApiServer httpServer;
+    private BrokerRegistration registration;
+
+    private Broker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts a broker and returns once it is registered and serving.
+     *
+     * @throws Exception if etcd cannot be reached, the log directory cannot be recovered, a port cannot be bound,
+     *                   or another live broker has the same {@code node.id}
+     */
+    public static Broker start(BrokerConfig config) throws Exception {
+        Broker broker = new Broker(config);
+        try {
+            broker.startup();
+            return broker;
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    private void startup() throws Exception {
+        int nodeId = config.nodeId();
+        MetadataStoreConfig storeConfig = MetadataStoreConfig.builder(config.etcdEndpoints().toArray(String[]::new))
+                .namespace(config.etcdNamespace())
+                .brokerLeaseTtl(Duration.ofMillis(config.brokerSessionTimeoutMs()))
+                .brokerDefaults(config.originals())
+                .build();
+        store = MetadataStore.connect(storeConfig);
+        closeables.add(store);
+        String clusterId = store.getOrCreateClusterId().get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        MetadataCache cache = store.cache();
+        cache.ready().get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        MetaProperties.ensure(config.logDir(), clusterId, nodeId);
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("sluice-scheduler"));
+        closeables.add(0, scheduler::shutdownNow);
+        TopicConfigs topicConfigs = new TopicConfigs(config.originals());
+        LogManager logManager = new LogManager(config.logDir(), Time.SYSTEM, scheduler, config.logManagerConfig());
+        logManager.startup(tp -> cache.image().topic(tp.topic())
+                .map(topic -> topicConfigs.logConfig(topic)).orElseGet(topicConfigs::defaultLogConfig));
+        closeables.add(0, logManager);
+
+        BrokerMetrics metrics = new BrokerMetrics(nodeId);
+        ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler);
+        PartitionReconciler reconciler = new PartitionReconciler(nodeId, logManager, replicaManager,
+                topicConfigs, metrics::partitionAdded, metrics::partitionRemoved);
+        reconciler.reconcile(cache.image());
+        MetadataCache.Subscription subscription = cache.addListener(reconciler);
+        closeables.add(0, subscription::close);
+
+        TopicAdmin topicAdmin = new TopicAdmin(store, storeConfig.requestTimeout());
+        ProducerIdManager producerIds = new ProducerIdManager(nodeId, store);
+        ApiDispatcher dispatcher = new ApiDispatcher();
+        dispatcher.register(new ApiVersionsHandler(dispatcher))
+                .register(new MetadataHandler(topicAdmin, config.autoCreateTopicsEnable()))
+                .register(new ProduceHandler(replicaManager, cache::image))
+                .register(new FetchHandler(replicaManager, cache::image))
+                .register(new ListOffsetsHandler(replicaManager))
+                .register(new OffsetForLeaderEpochHandler(replicaManager))
+                .register(new DeleteRecordsHandler(replicaManager))
+                .register(new CreateTopicsHandler(topicAdmin))
+                .register(new DeleteTopicsHandler(topicAdmin))
+                .register(new CreatePartitionsHandler(topicAdmin))
+                .register(new DescribeConfigsHandler(topicAdmin, topicConfigs, config))
+                .register(new IncrementalAlterConfigsHandler(topicAdmin))
+                .register(new DescribeClusterHandler(topicAdmin))
+                .register(new InitProducerIdHandler(producerIds::nextProducerId))
+                .register(new FindCoordinatorHandler(() -> registration))
+                .register(new OffsetFetchHandler());
+
+        ExecutorService requestHandlers = Executors.newFixedThreadPool(config.numIoThreads(), threads("sluice-request-handler"));
+        closeables.add(0, requestHandlers::shutdownNow);
+        BrokerConfig.Endpoint listener = config.kafkaListener();
+        kafkaListener = KafkaListener.bind(new InetSocketAddress(listener.host(), listener.port()),
+                config.numNetworkThreads(), config.socketRequestMaxBytes(), dispatcher, requestHandlers, metrics);
+        closeables.add(0, kafkaListener);
+
+        int httpPort = 0;
+        if (config.httpListener().isPresent()) {
+            BrokerConfig.Endpoint http = config.httpListener().get();
+            httpServer = HttpApiServer.start(http.host(), http.port(), new HttpApiServer.Services(
+                    replicaManager, topicAdmin, topicConfigs, metrics, this::isReady, cache::image));
+            closeables.add(0, httpServer);
+            httpPort = httpServer.port();
+        }
+
+        BrokerConfig.Endpoint advertised = config.advertisedListener().orElse(listener);
+        String host = advertised.host().equals("0.0.0.0") ? "127.0.0.1" : advertised.host();
+        int port = advertised.port() == 0 || config.advertisedListener().isEmpty()
+                ? kafkaListener.boundAddress().getPort() : advertised.port();
+        registration = new BrokerRegistration(nodeId, host, port, httpPort, config.rack());
+        BrokerLease lease = store.registerBroker(registration).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        closeables.add(0, lease);
+        lease.lost().thenRun(() -> LOG.error("broker registration lease lost: etcd no longer lists broker {}", nodeId));
+        cache.awaitLatest(STARTUP_TIMEOUT).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        ready = true;
+        LOG.info("broker started nodeId={} clusterId={} kafka={} http={} logDir={}", nodeId, clusterId,
+                kafkaListener.boundAddress(), httpServer == null ? "off" : "127.0.0.1:" + httpPort, config.logDir());
+    }
+
+    /** @return true once the broker is registered and serving, until it starts shutting down */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** @return the bound Kafka listener address */
+    public InetSocketAddress kafkaAddress() {
+        return kafkaListener.boundAddress();
+    }
+
+    /** @return the bound HTTP port, or 0 when the HTTP API is off */
+    public int httpPort() {
+        return httpServer == null ? 0 : httpServer.port();
+    }
+
+    public BrokerRegistration registration() {
+        return registration;
+    }
+
+    /** Deregisters, stops the listeners, then flushes and closes the logs (a clean shutdown skips recovery). */
+    @Override
+    public void close() {
+        ready = false;
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("error during shutdown", e);
+            }
+        }
+        closeables.clear();
+        LOG.info("broker stopped nodeId={}", config.nodeId());
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

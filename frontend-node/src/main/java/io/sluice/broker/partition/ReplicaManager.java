@@ -1,0 +1,201 @@
+package io.sluice.broker.partition;
+
+import io.sluice.broker.purgatory.DelayedOperationPurgatory;
+import io.sluice.storage.log.FetchDataInfo;
+import io.sluice.storage.log.LogAppendInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The partitions this broker hosts, and the two data paths through them: appending produced batches and reading
+ * fetched ones. Waiting (acks=all until the high watermark passes the batch; fetches until {@code min_bytes}) is
+ * done in purgatories, never by blocking a thread. Both the Kafka protocol handlers and the HTTP API call this.
+ */
+public final class ReplicaManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
+
+    private final int localBrokerId;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final DelayedOperationPurgatory<TopicPartition> producePurgatory;
+    private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+
+    public ReplicaManager(int localBrokerId, ScheduledExecutorService timer) {
+        this.localBrokerId = localBrokerId;
+        this.producePurgatory = new DelayedOperationPurgatory<>("Produce", timer);
+        this.fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
+    }
+
+    public int localBrokerId() {
+        return localBrokerId;
+    }
+
+    /** Starts hosting a partition (its log already open). */
+    public void addPartition(Partition partition) {
+        partitions.put(partition.topicPartition(), partition);
+        LOG.info("hosting partition={} leader={} leaderEpoch={} isr={}", partition.topicPartition(),
+                partition.state().leader(), partition.state().leaderEpoch(), partition.state().isr());
+    }
+
+    /** Stops hosting a partition; waiting fetches on it complete with an error. */
+    public Optional<Partition> removePartition(TopicPartition tp) {
+        Partition removed = partitions.remove(tp);
+        if (removed != null) {
+            fetchPurgatory.checkAndComplete(tp);
+            producePurgatory.checkAndComplete(tp);
+        }
+        return Optional.ofNullable(removed);
+    }
+
+    public Optional<Partition> partition(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    public Collection<Partition> partitions() {
+        return partitions.values();
+    }
+
+    /**
+     * @throws UnknownTopicOrPartitionException if this broker does not host the partition
+     */
+    public Partition getPartitionOrException(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        if (partition == null) {
+            throw new UnknownTopicOrPartitionException("this broker does not host " + tp);
+        }
+        return partition;
+    }
+
+    /**
+     * Appends produced batches to the leaders of their partitions.
+     *
+     * @param timeoutMs      for acks=all: how long to wait for the ISR, in milliseconds ({@code timeout_ms})
+     * @param requiredAcks   0, 1 or -1
+     * @param entriesPerPartition batches per partition, exactly as the producer sent them
+     * @return per-partition results; completes once every partition is answered (at once for acks 0 and 1, when
+     *         the high watermark passes the batches for acks=all, or on timeout with REQUEST_TIMED_OUT)
+     */
+    public CompletableFuture<Map<TopicPartition, ProduceResult>> appendRecords(
+            long timeoutMs, short requiredAcks, Map<TopicPartition, MemoryRecords> entriesPerPartition) {
+        Map<TopicPartition, ProduceResult> results = new LinkedHashMap<>();
+        Map<TopicPartition, Long> requiredOffsets = new LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, MemoryRecords> entry : entriesPerPartition.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            try {
+                Partition partition = getPartitionOrException(tp);
+                LogAppendInfo info = partition.appendRecordsToLeader(entry.getValue(), requiredAcks);
+                results.put(tp, new ProduceResult(Errors.NONE, null, info.firstOffset(), info.logAppendTime(),
+                        info.logStartOffset()));
+                requiredOffsets.put(tp, info.lastOffset() + 1);
+                fetchPurgatory.checkAndComplete(tp);
+            } catch (RuntimeException e) {
+                if (Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR) {
+                    LOG.error("append to {} failed", tp, e);
+                }
+                results.put(tp, ProduceResult.failed(e));
+            }
+        }
+        if (requiredAcks != -1 || requiredOffsets.isEmpty()) {
+            return CompletableFuture.completedFuture(results);
+        }
+        CompletableFuture<Map<TopicPartition, ProduceResult>> future = new CompletableFuture<>();
+        DelayedProduce delayed = new DelayedProduce(results, requiredOffsets,
+                tp -> replicationStatus(tp, requiredOffsets.get(tp)), future);
+        producePurgatory.tryCompleteElseWatch(delayed, requiredOffsets.keySet(), timeoutMs);
+        return future;
+    }
+
+    /**
+     * NONE once the high watermark reached {@code requiredOffset}; NOT_LEADER_OR_FOLLOWER if leadership moved;
+     * REQUEST_TIMED_OUT while still waiting.
+     */
+    private Errors replicationStatus(TopicPartition tp, long requiredOffset) {
+        Partition partition = partitions.get(tp);
+        if (partition == null || !partition.isLeader()) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        return partition.highWatermark() >= requiredOffset ? Errors.NONE : Errors.REQUEST_TIMED_OUT;
+    }
+
+    /** Called when a partition's high watermark may have moved: wakes waiting acks=all produces and fetches. */
+    public void onHighWatermarkChanged(TopicPartition tp) {
+        producePurgatory.checkAndComplete(tp);
+        fetchPurgatory.checkAndComplete(tp);
+    }
+
+    /**
+     * Reads batches for a fetch, waiting up to {@code maxWaitMs} for {@code minBytes} if there is not enough yet.
+     *
+     * @param requests partitions in the order the client listed them; the response keeps that order
+     * @return per-partition results in request order
+     */
+    public CompletableFuture<Map<TopicPartition, FetchResult>> fetch(FetchParams params,
+                                                                     LinkedHashMap<TopicPartition, PartitionFetchRequest> requests) {
+        Map<TopicPartition, FetchResult> first = readAll(params, requests);
+        long bytes = first.values().stream().mapToLong(FetchResult::sizeInBytes).sum();
+        boolean anyError = first.values().stream().anyMatch(r -> r.error() != Errors.NONE);
+        if (params.maxWaitMs() <= 0 || requests.isEmpty() || bytes >= params.minBytes() || anyError) {
+            return CompletableFuture.completedFuture(first);
+        }
+        CompletableFuture<Map<TopicPartition, FetchResult>> future = new CompletableFuture<>();
+        DelayedFetch delayed = new DelayedFetch(params.minBytes(), requests.keySet(),
+                tp -> availableBytes(params, tp, requests.get(tp)),
+                () -> readAll(params, requests), future);
+        fetchPurgatory.tryCompleteElseWatch(delayed, requests.keySet(), params.maxWaitMs());
+        return future;
+    }
+
+    private long availableBytes(FetchParams params, TopicPartition tp, PartitionFetchRequest request) {
+        try {
+            Partition partition = getPartitionOrException(tp);
+            return partition.read(request.fetchOffset(), request.maxBytes(), true, params.isFromFollower(),
+                    request.currentLeaderEpoch()).records().sizeInBytes();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private Map<TopicPartition, FetchResult> readAll(FetchParams params,
+                                                     LinkedHashMap<TopicPartition, PartitionFetchRequest> requests) {
+        Map<TopicPartition, FetchResult> results = new LinkedHashMap<>();
+        int remaining = params.maxBytes();
+        for (Map.Entry<TopicPartition, PartitionFetchRequest> entry : requests.entrySet()) {
+            FetchResult result = readPartition(params, entry.getKey(), entry.getValue(), remaining,
+                    results.values().stream().allMatch(r -> r.sizeInBytes() == 0));
+            remaining = Math.max(0, remaining - result.sizeInBytes());
+            results.put(entry.getKey(), result);
+        }
+        return results;
+    }
+
+    private FetchResult readPartition(FetchParams params, TopicPartition tp, PartitionFetchRequest request,
+                                      int remainingResponseBytes, boolean minOneMessage) {
+        try {
+            Partition partition = getPartitionOrException(tp);
+            int limit = Math.min(request.maxBytes(), remainingResponseBytes);
+            FetchDataInfo data = partition.read(request.fetchOffset(), limit, minOneMessage,
+                    params.isFromFollower(), request.currentLeaderEpoch());
+            return new FetchResult(Errors.NONE, partition.highWatermark(), partition.logStartOffset(),
+                    partition.logEndOffset(), data.records());
+        } catch (NotLeaderOrFollowerException | UnknownTopicOrPartitionException e) {
+            return FetchResult.failed(e);
+        } catch (RuntimeException e) {
+            if (Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR) {
+                LOG.error("fetch from {} at offset {} failed", tp, request.fetchOffset(), e);
+            }
+            return FetchResult.failed(e);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.sluice.loadtests.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The paths and JSON shapes of Sluice's HTTP record API, all in this one class so they can follow the API
+ * as it settles. Nothing here touches the network: it builds {@link HttpRequest}s and parses response bodies.
+ *
+ * <p>Produce: {@code POST {base}/topics/{topic}/records} with body
+ * {@code {"records":[{"key":"...","value":"...","partition":N}]}} (values as text; a null key is left out),
+ * answered by {@code {"offsets":[{"partition":p,"offset":o}]}}, one entry per record in request order.
+ *
+ * <p>Fetch: {@code GET {base}/topics/{topic}/partitions/{p}/records?offset=O&max_bytes=B&timeout_ms=T}, where
+ * {@code offset} is the first offset wanted (inclusive), {@code max_bytes} bounds the response and
+ * {@code timeout_ms} is how long the server may wait for records to arrive; answered by
+ * {@code {"records":[{"offset":..,"key":..,"value":..,"timestamp":..}]}} in offset order (empty when nothing
+ * arrived in time).
+ *
+ * <p>Any non-2xx status, or a body of another shape, is an {@link HttpApiException}. Unknown JSON fields are
+ * ignored. Thread-safe.
+ */
+public final class SluiceHttpApi {
+    /** One record to produce. @param key key text or {@code null} @param value value text @param partition target partition */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProduceRecord(String key, String value, Integer partition) {
+    }
+
+    /** Where one produced record landed. @param partition partition id @param offset its offset */
+    public record RecordOffset(int partition, long offset) {
+    }
+
+    /**
+     * One fetched record.
+     *
+     * @param offset its offset
+     * @param key key text or {@code null}
+     * @param value value text or {@code null}
+     * @param timestamp record timestamp in epoch milliseconds, or {@code null} if not sent
+     */
+    public record FetchedRecord(long offset, String key, String value, Long timestamp) {
+    }
+
+    private record ProduceBody(List<ProduceRecord> records) {
+    }
+
+    private record ProduceAnswer(List<RecordOffset> offsets) {
+    }
+
+    private record FetchAnswer(List<FetchedRecord> records) {
+    }
+
+    private static final String JSON = "application/json";
+    private static final int BODY_PREVIEW = 200;
+
+    private final String base;
+    private final Duration requestTimeout;
+    private final ObjectMapper mapper = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * @param baseUrl scheme, host, port and optional path prefix, e.g. {@code http://127.0.0.1:8080}
+     * @param requestTimeout client-side timeout of produce requests; fetches add their {@code timeout_ms}
+     */
+    public SluiceHttpApi(URI baseUrl, Duration requestTimeout) {
+        String text = baseUrl.toString();
+        this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * @param topic topic name
+     * @param records records to append, at least one
+     * @return the produce request
+     */
+    public HttpRequest produce(String topic, List<ProduceRecord> records) {
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(new ProduceBody(records));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode produce body", e);
+        }
+        return HttpRequest.newBuilder(URI.create(base + "/topics/" + segment(topic) + "/records"))
+            .timeout(requestTimeout)
+            .header("Content-Type", JSON)
+            .header("Accept", JSON)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    }
+
+    /**
+     * @param status HTTP status of the produce response
+     * @param body its body
+     * @return one offset per produced record, in request order
+     * @throws HttpApiException for a non-2xx status or a body without an {@code offsets} array
+     */
+    public List<RecordOffset> parseProduceResponse(int status, byte[] body) throws HttpApiException {
+        ProduceAnswer answer = parse(status, body, ProduceAnswer.class);
+        if (answer.offsets() == null) {
+            throw new HttpApiException(0, "produce response has no \"offsets\": " + preview(body));
+        }
+        return answer.offsets();
+    }
+
+    /**
+     * @param topic topic name
+     * @param partition partition id
+     * @param offset first offset wanted, inclusive
+     * @param maxBytes upper bound on the response's record bytes
+     * @param wait how long the server may hold the request waiting for records
+     * @return the fetch request, with a client timeout of {@code wait} plus the request timeout
+     */
+    public HttpRequest fetch(String topic, int partition, long offset, int maxBytes, Duration wait) {
+        String uri = base + "/topics/" + segment(topic) + "/partitions/" + partition + "/records"
+            + "?offset=" + offset + "&max_bytes=" + maxBytes + "&timeout_ms=" + wait.toMillis();
+        return HttpRequest.newBuilder(URI.create(uri))
+            .timeout(requestTimeout.plus(wait))
+            .header("Accept", JSON)
+            .GET()
+            .build();
+    }
+
+    /**
+     * @param status HTTP status of the fetch response
+     * @param body its body
+     * @return the records, in offset order; empty if none arrived in time
+     * @throws HttpApiException for a non-2xx status or a body without a {@code records} array
+     */
+    public List<FetchedRecord> parseFetchResponse(int status, byte[] body) throws HttpApiException {
+        FetchAnswer answer = parse(status, body, FetchAnswer.class);
+        if (answer.records() == null) {
+            throw new HttpApiException(0, "fetch response has no \"records\": " + preview(body));
+        }
+        return answer.records();
+    }
+
+    private <T> T parse(int status, byte[] body, Class<T> type) throws HttpApiException {
+        if (status < 200 || status > 299) {
+            throw new HttpApiException(status, "HTTP " + status + ": " + preview(body));
+        }
+        try {
+            return mapper.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new HttpApiException(0, "unexpected response body (" + e.getOriginalMessage() + "): " + preview(body));
+        } catch (IOException e) {
+            throw new HttpApiException(0, "unreadable response body (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String segment(String topic) {
+        // Legal topic names ([a-zA-Z0-9._-]) pass through unchanged; anything else is percent-encoded.
+        return URLEncoder.encode(topic, StandardCharsets.UTF_8);
+    }
+
+    private static String preview(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.length() <= BODY_PREVIEW ? text : text.substring(0, BODY_PREVIEW) + "...";
+    }
+}

@@ -1,0 +1,161 @@
+package io.sluice.metadata;
+
+import io.sluice.metadata.etcd.EtcdMetadataStore;
+
+import org.apache.kafka.common.Uuid;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The cluster metadata kept in etcd: cluster id, live brokers, topics, partition states and producer id blocks.
+ *
+ * <p><b>Asynchronous, bounded.</b> Every method returns at once; every etcd call inside is bounded by
+ * {@link MetadataStoreConfig#requestTimeout()}. When etcd does not answer in time the future fails with Kafka's
+ * {@link org.apache.kafka.common.errors.TimeoutException} (REQUEST_TIMED_OUT); a write that timed out may still have
+ * been applied, exactly as with a Kafka controller.
+ *
+ * <p><b>Errors</b> are Kafka's own exception types from {@code org.apache.kafka.common.errors}, so the protocol layer
+ * maps them with {@code Errors.forException}. Each method lists the ones it raises; any unexpected etcd failure
+ * becomes {@link org.apache.kafka.common.errors.UnknownServerException}.
+ *
+ * <p><b>Read your writes.</b> Every write that changes the {@link MetadataImage} (cluster id, broker registration,
+ * topic and partition changes) completes only after this store's own {@link #cache()} has applied it and notified
+ * its listeners. So a Metadata request answered from the cache right after CreateTopics sees the new topic. If the
+ * cache does not catch up within the request timeout, the future fails with
+ * {@link org.apache.kafka.common.errors.TimeoutException} although the write was committed.
+ *
+ * <p><b>Races.</b> Every write is one etcd transaction that compares what it read (create-if-absent on
+ * {@code version == 0}, or compare-and-swap on the key's mod revision). Writers that lose a race either get the
+ * documented Kafka error or re-read and retry, as each method says.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /**
+     * Connects to etcd (lazily: no call is made yet) and starts the {@link #cache()} loading in the background.
+     * Use {@code cache().ready()} or {@code cache().awaitLatest(...)} to wait for it.
+     */
+    static MetadataStore connect(MetadataStoreConfig config) {
+        return EtcdMetadataStore.connect(config);
+    }
+
+    /** The configuration this store runs with. */
+    MetadataStoreConfig config();
+
+    /**
+     * Returns the cluster id, creating it if absent (a Kafka-style 22-character base64 {@link Uuid} string). Creation
+     * is a create-if-absent transaction: concurrent callers all get the one id that won.
+     */
+    CompletableFuture<String> getOrCreateClusterId();
+
+    /**
+     * Registers a broker under a lease kept alive in the background (TTL {@link MetadataStoreConfig#brokerLeaseTtl()}).
+     *
+     * @return the lease; close it to deregister
+     * @throws org.apache.kafka.common.errors.DuplicateBrokerRegistrationException (DUPLICATE_BROKER_REGISTRATION,
+     *         through the future) if a live registration with this broker id exists: a second broker with the same
+     *         {@code node.id} must not start
+     */
+    CompletableFuture<BrokerLease> registerBroker(BrokerRegistration registration);
+
+    /**
+     * Creates a topic with a new topic ID. Replicas are placed on {@code liveBrokers} unless the request gives an
+     * explicit assignment; every partition starts with leader = first replica, leader epoch 0, ISR = replicas.
+     *
+     * <p>Errors (through the future): {@code InvalidTopicException} (name invalid per Kafka's rules, or colliding with
+     * an existing topic that differs only in '.' versus '_'); {@code TopicExistsException} (TOPIC_ALREADY_EXISTS; of two
+     * racing creators exactly one wins); {@code InvalidPartitionsException}; {@code InvalidReplicationFactorException}
+     * (also when it exceeds the live broker count); {@code InvalidReplicaAssignmentException};
+     * {@code InvalidRequestException} (counts and assignment both given); {@code InvalidConfigurationException}
+     * (INVALID_CONFIG: unknown name or bad value).
+     */
+    CompletableFuture<TopicMetadata> createTopic(NewTopicRequest request, List<BrokerRegistration> liveBrokers);
+
+    /**
+     * Runs every check of {@link #createTopic} (including whether the topic exists) without writing, and returns the
+     * topic that would be created (for CreateTopics with {@code validateOnly}). The topic ID and the placement are not
+     * kept.
+     */
+    CompletableFuture<TopicMetadata> validateCreateTopic(NewTopicRequest request, List<BrokerRegistration> liveBrokers);
+
+    /** Reads one topic directly from etcd (linearizable); empty if it does not exist. */
+    CompletableFuture<Optional<TopicMetadata>> describeTopic(String name);
+
+    /**
+     * Deletes a topic: its definition, its name claim and all its partition states, in one transaction.
+     *
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException (UNKNOWN_TOPIC_OR_PARTITION, through
+     *         the future) if no topic has that name
+     */
+    CompletableFuture<Void> deleteTopic(String name);
+
+    /**
+     * Increases a topic's partition count, placing the new partitions' replicas on {@code liveBrokers}.
+     *
+     * @param newTotalCount the total partition count wanted (not the number to add)
+     * @throws org.apache.kafka.common.errors.InvalidPartitionsException (INVALID_PARTITIONS) if the count is not
+     *         larger than the current one
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if the topic does not exist
+     * @throws org.apache.kafka.common.errors.InvalidReplicationFactorException if fewer live brokers than the
+     *         topic's replication factor
+     */
+    default CompletableFuture<TopicMetadata> createPartitions(String topic, int newTotalCount,
+                                                              List<BrokerRegistration> liveBrokers) {
+        return createPartitions(topic, newTotalCount, List.of(), liveBrokers);
+    }
+
+    /**
+     * As {@link #createPartitions(String, int, List)}, with an optional explicit assignment for the new partitions
+     * only (one replica list per new partition, in order), as Kafka's CreatePartitions allows.
+     *
+     * @throws org.apache.kafka.common.errors.InvalidReplicaAssignmentException if the assignment has the wrong number
+     *         of partitions, wrong replication factor, duplicates or brokers that are not live
+     */
+    CompletableFuture<TopicMetadata> createPartitions(String topic, int newTotalCount,
+                                                      List<List<Integer>> newAssignments,
+                                                      List<BrokerRegistration> liveBrokers);
+
+    /**
+     * Sets or deletes topic config overrides: {@code Optional.of(value)} sets, {@code Optional.empty()} deletes (the
+     * default applies again). The whole change is validated first (unknown name or bad value →
+     * {@code InvalidConfigurationException}), then written with a compare-and-swap on the topic's version; on a lost
+     * race it re-reads and re-applies. To compute the map for IncrementalAlterConfigs (SET, DELETE, APPEND, SUBTRACT)
+     * use {@link io.sluice.metadata.config.TopicConfigDefs#incrementalChanges}.
+     *
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if the topic does not exist
+     */
+    CompletableFuture<TopicMetadata> alterTopicConfigs(String topic, Map<String, Optional<String>> setOrDelete);
+
+    /**
+     * Replaces a partition's state if it still equals {@code expected} (compare-and-swap on the partition's etcd mod
+     * revision). This is how leader elections and ISR changes are written.
+     *
+     * @return true if written; false if the current state is not {@code expected} (a stale view)
+     * @throws org.apache.kafka.common.errors.UnknownTopicIdException (UNKNOWN_TOPIC_ID) if the topic does not exist
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if the partition index does not exist
+     * @throws org.apache.kafka.common.errors.InvalidUpdateVersionException (INVALID_UPDATE_VERSION) if
+     *         {@code next.partitionEpoch()} is not greater than {@code expected.partitionEpoch()}, or
+     *         {@code next.leaderEpoch()} is smaller than {@code expected.leaderEpoch()}
+     */
+    CompletableFuture<Boolean> compareAndSetPartitionState(Uuid topicId, int partition, PartitionState expected,
+                                                           PartitionState next);
+
+    /**
+     * Reserves the next block of {@link ProducerIdBlock#DEFAULT_BLOCK_SIZE} producer ids for a broker
+     * (compare-and-swap on a counter key, retried on contention). Blocks never overlap, across all brokers and
+     * restarts. Use {@link io.sluice.metadata.producer.ProducerIdManager} to hand out single ids.
+     */
+    CompletableFuture<ProducerIdBlock> allocateProducerIdBlock(int brokerId);
+
+    /** This store's watch-fed cache; started by {@link #connect}, stopped by {@link #close()}. */
+    MetadataCache cache();
+
+    /**
+     * Revokes the leases of brokers registered through this store, stops the cache and closes the etcd client.
+     * Pending futures fail.
+     */
+    @Override
+    void close();
+}

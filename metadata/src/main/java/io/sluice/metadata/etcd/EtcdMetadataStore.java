@@ -1,0 +1,183 @@
+package io.sluice.metadata.etcd;
+
+import io.etcd.jetcd.Client;
+import io.sluice.metadata.BrokerLease;
+import io.sluice.metadata.BrokerRegistration;
+import io.sluice.metadata.MetadataCache;
+import io.sluice.metadata.MetadataStore;
+import io.sluice.metadata.MetadataStoreConfig;
+import io.sluice.metadata.NewTopicRequest;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.ProducerIdBlock;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.metadata.placement.ReplicaPlacer;
+
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The etcd implementation of {@link MetadataStore}: one jetcd client with bounded connect and retry durations, the
+ * writers (one small class per kind of write) and the watch-fed cache. See {@link MetadataStore} for the contract and
+ * {@code docs/etcd-key-layout.md} for the keys.
+ *
+ * <p>Threads: a scheduler thread (timeouts, cache reloads), the cache's notification thread, and a cached pool on
+ * which write futures complete. All are daemon threads, stopped by {@link #close()}.
+ */
+public final class EtcdMetadataStore implements MetadataStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final MetadataStoreConfig config;
+    private final Client client;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService callbacks;
+    private final EtcdMetadataCache cache;
+    private final ClusterIds clusterIds;
+    private final BrokerRegistrar registrar;
+    private final TopicReader topicReader;
+    private final TopicWriter topicWriter;
+    private final PartitionStateWriter partitionWriter;
+    private final ProducerIdAllocator producerIds;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EtcdMetadataStore(MetadataStoreConfig config, Client client) {
+        this.config = config;
+        this.client = client;
+        String name = config.namespace().substring(1).replace('/', '-') + "-" + INSTANCES.incrementAndGet();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sluice-metadata-scheduler-" + name));
+        this.callbacks = Executors.newCachedThreadPool(daemon("sluice-metadata-callback-" + name));
+        EtcdKeys keys = new EtcdKeys(config.namespace());
+        EtcdCalls calls = new EtcdCalls(config.requestTimeout());
+        this.cache = new EtcdMetadataCache(client, keys, calls, scheduler, name);
+        WriteContext ctx = new WriteContext(client.getKVClient(), keys, calls, config.brokerDefaults(), cache,
+            callbacks);
+        ReplicaPlacer placer = new ReplicaPlacer();
+        this.clusterIds = new ClusterIds(ctx);
+        this.registrar = new BrokerRegistrar(ctx, client.getLeaseClient(), config.brokerLeaseTtlSeconds());
+        this.topicReader = new TopicReader(ctx);
+        this.topicWriter = new TopicWriter(ctx, topicReader, placer);
+        this.partitionWriter = new PartitionStateWriter(ctx);
+        this.producerIds = new ProducerIdAllocator(ctx, ProducerIdBlock.DEFAULT_BLOCK_SIZE);
+    }
+
+    /** Builds the jetcd client (no call is made yet) and starts the cache loading in the background. */
+    public static EtcdMetadataStore connect(MetadataStoreConfig config) {
+        Client client = Client.builder()
+            .endpoints(config.endpoints().toArray(String[]::new))
+            .connectTimeout(config.connectTimeout())
+            .retryMaxDuration(config.requestTimeout())
+            .keepaliveTime(Duration.ofSeconds(30))
+            .keepaliveTimeout(Duration.ofSeconds(10))
+            .build();
+        EtcdMetadataStore store = new EtcdMetadataStore(config, client);
+        store.cache.start();
+        LOG.info("Metadata store connecting to {} with namespace {}", config.endpoints(), config.namespace());
+        return store;
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public MetadataStoreConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<String> getOrCreateClusterId() {
+        return clusterIds.getOrCreate();
+    }
+
+    @Override
+    public CompletableFuture<BrokerLease> registerBroker(BrokerRegistration registration) {
+        return registrar.register(registration);
+    }
+
+    @Override
+    public CompletableFuture<TopicMetadata> createTopic(NewTopicRequest request, List<BrokerRegistration> liveBrokers) {
+        return topicWriter.create(request, liveBrokers);
+    }
+
+    @Override
+    public CompletableFuture<TopicMetadata> validateCreateTopic(NewTopicRequest request,
+                                                                List<BrokerRegistration> liveBrokers) {
+        return topicWriter.validateCreate(request, liveBrokers);
+    }
+
+    @Override
+    public CompletableFuture<Optional<TopicMetadata>> describeTopic(String name) {
+        return topicReader.describe(name);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(String name) {
+        return topicWriter.delete(name);
+    }
+
+    @Override
+    public CompletableFuture<TopicMetadata> createPartitions(String topic, int newTotalCount,
+                                                             List<List<Integer>> newAssignments,
+                                                             List<BrokerRegistration> liveBrokers) {
+        return topicWriter.createPartitions(topic, newTotalCount, newAssignments, liveBrokers);
+    }
+
+    @Override
+    public CompletableFuture<TopicMetadata> alterTopicConfigs(String topic, Map<String, Optional<String>> setOrDelete) {
+        return topicWriter.alterConfigs(topic, setOrDelete);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSetPartitionState(Uuid topicId, int partition,
+                                                                  PartitionState expected, PartitionState next) {
+        return partitionWriter.compareAndSet(topicId, partition, expected, next);
+    }
+
+    @Override
+    public CompletableFuture<ProducerIdBlock> allocateProducerIdBlock(int brokerId) {
+        return producerIds.allocate(brokerId);
+    }
+
+    @Override
+    public MetadataCache cache() {
+        return cache;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        registrar.closeAll();
+        cache.close();
+        scheduler.shutdownNow();
+        callbacks.shutdown();
+        try {
+            callbacks.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+        LOG.info("Metadata store for namespace {} closed", config.namespace());
+    }
+}

@@ -1,0 +1,103 @@
+package io.sluice.metadata.testing;
+
+import io.sluice.metadata.local.EtcdBinary;
+import io.sluice.metadata.local.LocalEtcd;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Gives tests a real etcd: ONE etcd process per test JVM, started lazily on first use with fast settings
+ * ({@code --heartbeat-interval 10 --election-timeout 100 --unsafe-no-fsync}, so lease TTLs of 1 s hold), stopped
+ * when the test run ends (root store) or the JVM exits (shutdown hook). Each test class gets its own namespace.
+ *
+ * <p>Use {@code @ExtendWith(EtcdExtension.class)} and take an {@link EtcdTestEnv} parameter (constructor,
+ * {@code @BeforeAll}/{@code @BeforeEach} or test method). Without an etcd binary the tests are skipped with a hint to
+ * {@code apt-get install etcd-server}; when the environment variable {@code CI} is set they fail instead.
+ */
+public final class EtcdExtension implements BeforeAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EtcdExtension.class);
+    private static final AtomicInteger CLASSES = new AtomicInteger();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        shared(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == EtcdTestEnv.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        SharedEtcd etcd = shared(context);
+        Class<?> testClass = context.getRequiredTestClass();
+        ExtensionContext.Store classStore = context.getStore(ExtensionContext.Namespace.create(EtcdExtension.class,
+            testClass));
+        return classStore.getOrComputeIfAbsent("env", key -> new EtcdTestEnv(etcd.etcd.endpoint(),
+            "/sluice-test/" + testClass.getSimpleName() + "-" + CLASSES.incrementAndGet()), EtcdTestEnv.class);
+    }
+
+    /** The JVM-wide etcd, started on first call; skips or fails when no etcd binary exists. */
+    private static SharedEtcd shared(ExtensionContext context) {
+        if (!LocalEtcd.isAvailable()) {
+            String message = EtcdBinary.notFoundMessage() + " (apt-get install etcd-server)";
+            if (System.getenv("CI") != null) {
+                throw new ExtensionConfigurationException("CI is set and etcd is required: " + message);
+            }
+            Assumptions.abort("Skipping etcd tests: " + message);
+        }
+        return context.getRoot().getStore(NAMESPACE)
+            .getOrComputeIfAbsent(SharedEtcd.class, key -> SharedEtcd.start(), SharedEtcd.class);
+    }
+
+    /** The etcd process and its temporary directory; closed by JUnit at the end of the run. */
+    static final class SharedEtcd implements AutoCloseable {
+        private final LocalEtcd etcd;
+        private final Path directory;
+
+        private SharedEtcd(LocalEtcd etcd, Path directory) {
+            this.etcd = etcd;
+            this.directory = directory;
+        }
+
+        static SharedEtcd start() {
+            try {
+                Path directory = Files.createTempDirectory("sluice-test-etcd-");
+                LocalEtcd etcd = LocalEtcd.builder(directory)
+                    .name("sluice-test")
+                    .unsafeNoFsync(true)
+                    .heartbeatIntervalMs(10)
+                    .electionTimeoutMs(100)
+                    .start();
+                return new SharedEtcd(etcd, directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            etcd.close();
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort: it is a temporary directory
+            }
+        }
+    }
+}
