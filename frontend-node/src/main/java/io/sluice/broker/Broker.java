@@ -40,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -156,13 +157,51 @@ public final class Broker implements AutoCloseable {
         int port = advertised.port() == 0 || config.advertisedListener().isEmpty()
                 ? kafkaListener.boundAddress().getPort() : advertised.port();
         registration = new BrokerRegistration(nodeId, host, port, httpPort, config.rack());
-        BrokerLease lease = store.registerBroker(registration).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        BrokerLease lease = register(registration);
         closeables.add(0, lease);
         lease.lost().thenRun(() -> LOG.error("broker registration lease lost: etcd no longer lists broker {}", nodeId));
         cache.awaitLatest(STARTUP_TIMEOUT).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         ready = true;
         LOG.info("broker started nodeId={} clusterId={} kafka={} http={} logDir={}", nodeId, clusterId,
                 kafkaListener.boundAddress(), httpServer == null ? "off" : "127.0.0.1:" + httpPort, config.logDir());
+    }
+
+    /**
+     * Registers this broker in etcd. A registration left by this node id's previous process (killed before it
+     * could deregister) blocks the id until its lease expires, so a duplicate is retried for up to twice the
+     * session timeout; a second live broker with the same id keeps its lease alive, and this one then fails.
+     */
+    private BrokerLease register(BrokerRegistration registration) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * config.brokerSessionTimeoutMs() + 1_000);
+        while (true) {
+            try {
+                return store.registerBroker(registration).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.DuplicateBrokerRegistrationException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("node.id {} is still registered (a previous process?); waiting for its lease to expire",
+                        registration.brokerId());
+                awaitUnregistered(registration.brokerId(), deadline);
+            }
+        }
+    }
+
+    private void awaitUnregistered(int brokerId, long deadlineNanos) throws Exception {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        try (MetadataCache.Subscription ignored = store.cache().addListener((delta, image) -> {
+            if (image.broker(brokerId).isEmpty()) {
+                gone.complete(null);
+            }
+        })) {
+            if (store.cache().image().broker(brokerId).isEmpty()) {
+                gone.complete(null);
+            }
+            gone.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // fall through: the next registration attempt reports the duplicate
+        }
     }
 
     /** @return true once the broker is registered and serving, until it starts shutting down */

@@ -88,10 +88,16 @@ public final class BrokerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** Stops the process if it is still running (SIGTERM, then SIGKILL after 30 s). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            stop(30_000);
+            try {
+                stop(30_000);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ class RawProtocolTest {
         broker.createTopic("idempotent", 1, Map.of());
         try (RawKafkaConnection connection = new RawKafkaConnection(broker.kafkaAddress())) {
             InitProducerIdResponseData init = ((InitProducerIdResponse) connection.send(
-                    new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionTimeoutMs(60_000))
+                    new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000))
                             .build((short) 4))).data();
             assertThat(init.errorCode()).isEqualTo(Errors.NONE.code());
             long producerId = init.producerId();

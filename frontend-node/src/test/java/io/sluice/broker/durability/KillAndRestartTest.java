@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class KillAndRestartTest {
     private static final int PARTITIONS = 3;
 
     @Test
-    void everyAcknowledgedRecordSurvivesKillNine(EtcdTestEnv etcd, @TempDir Path dir) throws Exception {
+    void everyAcknowledgedRecordSurvivesKillNine(EtcdTestEnv etcd, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         // small segments so recovery has several segments and index files to deal with
         try (ExternalBroker broker = ExternalBroker.start(etcd.endpoint(), etcd.newNamespace(), dir.resolve("b1"),
                 Map.of("log.segment.bytes", "262144"))) {

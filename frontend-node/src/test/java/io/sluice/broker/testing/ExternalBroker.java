@@ -108,9 +108,9 @@ public final class ExternalBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.stop(20_000);
+    public void close() {
+        if (process != null) {
+            process.close();
         }
     }
 }

@@ -65,7 +65,11 @@ final class BrokerRegistrar {
                     LOG.info("Registered broker {} at {}:{} (rack {}) with lease {} (TTL {} s), broker epoch {}",
                         registration.brokerId(), registration.host(), registration.kafkaPort(),
                         registration.rack().orElse("-"), Long.toHexString(grant.getID()), grant.getTTL(), revision);
-                    return ctx.afterCacheSees(revision, (BrokerLease) lease);
+                    return ctx.afterCacheSees(revision, (BrokerLease) lease).exceptionallyCompose(error -> {
+                        // the caller never gets the lease: do not leave it registered
+                        CompletableFuture.runAsync(lease::close, ctx.callbacks());
+                        return CompletableFuture.failedFuture(error);
+                    });
                 }));
     }
 

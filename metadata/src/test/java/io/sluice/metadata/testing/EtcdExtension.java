@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Gives tests a real etcd: ONE etcd process per test JVM, started lazily on first use with fast settings
  * ({@code --heartbeat-interval 10 --election-timeout 100 --unsafe-no-fsync}, so lease TTLs of 1 s hold), stopped
- * when the test run ends (root store) or the JVM exits (shutdown hook). Each test class gets its own namespace.
+ * and its temporary directory deleted by a JVM shutdown hook (Surefire may run each test class in its own JUnit
+ * launcher session, so the root context store would restart it per class). Each test class gets its own namespace.
  *
  * <p>Use {@code @ExtendWith(EtcdExtension.class)} and take an {@link EtcdTestEnv} parameter (constructor,
  * {@code @BeforeAll}/{@code @BeforeEach} or test method). Without an etcd binary the tests are skipped with a hint to
@@ -29,8 +30,8 @@ import java.util.stream.Stream;
  */
 public final class EtcdExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EtcdExtension.class);
     private static final AtomicInteger CLASSES = new AtomicInteger();
+    private static SharedEtcd shared;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -61,11 +62,17 @@ public final class EtcdExtension implements BeforeAllCallback, ParameterResolver
             }
             Assumptions.abort("Skipping etcd tests: " + message);
         }
-        return context.getRoot().getStore(NAMESPACE)
-            .getOrComputeIfAbsent(SharedEtcd.class, key -> SharedEtcd.start(), SharedEtcd.class);
+        synchronized (EtcdExtension.class) {
+            if (shared == null) {
+                SharedEtcd started = SharedEtcd.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(started::close, "sluice-test-etcd-stop"));
+                shared = started;
+            }
+            return shared;
+        }
     }
 
-    /** The etcd process and its temporary directory; closed by JUnit at the end of the run. */
+    /** The etcd process and its temporary directory. */
     static final class SharedEtcd implements AutoCloseable {
         private final LocalEtcd etcd;
         private final Path directory;

@@ -54,7 +54,7 @@ public final class RecordsAnalyzer {
                 throw new InvalidRecordException("The baseOffset of the record batch in the append to "
                     + topicPartition + " should be 0, but it is " + batch.baseOffset());
             }
-            if (batchCount > 0 && batch.baseOffset() <= lastOffset) {
+            if (origin == AppendOrigin.REPLICATION && batchCount > 0 && batch.baseOffset() <= lastOffset) {
                 throw new OffsetsOutOfOrderException("Out of order offsets found in append to " + topicPartition
                     + ": batch at " + batch.baseOffset() + " follows a batch ending at " + lastOffset);
             }
