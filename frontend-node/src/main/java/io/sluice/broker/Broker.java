@@ -24,13 +24,13 @@ import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.network.KafkaListener;
 import io.sluice.broker.partition.PartitionReconciler;
 import io.sluice.broker.partition.ReplicaManager;
-import io.sluice.broker.producer.ProducerIdManager;
 import io.sluice.broker.protocol.ApiDispatcher;
 import io.sluice.metadata.BrokerLease;
 import io.sluice.metadata.BrokerRegistration;
 import io.sluice.metadata.MetadataCache;
 import io.sluice.metadata.MetadataStore;
 import io.sluice.metadata.MetadataStoreConfig;
+import io.sluice.metadata.producer.ProducerIdManager;
 import io.sluice.storage.log.LogManager;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -117,7 +117,7 @@ public final class Broker implements AutoCloseable {
         closeables.add(0, subscription::close);
 
         TopicAdmin topicAdmin = new TopicAdmin(store, storeConfig.requestTimeout());
-        ProducerIdManager producerIds = new ProducerIdManager(nodeId, store);
+        ProducerIdManager producerIds = new ProducerIdManager(nodeId, store::allocateProducerIdBlock);
         ApiDispatcher dispatcher = new ApiDispatcher();
         dispatcher.register(new ApiVersionsHandler(dispatcher))
                 .register(new MetadataHandler(topicAdmin, config.autoCreateTopicsEnable()))

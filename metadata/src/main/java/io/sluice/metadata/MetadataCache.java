@@ -23,8 +23,9 @@ public interface MetadataCache {
     /**
      * Completes once the cache has applied every change up to {@code revision} (inclusive) and notified its
      * listeners of them. Completes at once if it already has. Fails with Kafka's
-     * {@link org.apache.kafka.common.errors.TimeoutException} (REQUEST_TIMED_OUT) after {@code timeout}. Revisions of
-     * writes outside this cache's namespace are reached through etcd progress notifications.
+     * {@link org.apache.kafka.common.errors.TimeoutException} (REQUEST_TIMED_OUT) after {@code timeout}. A revision
+     * that produced no event in this namespace (a write elsewhere in etcd) is reached by writing the namespace's sync
+     * marker key after a short wait, whose event carries a later revision.
      *
      * <p>Dependent stages run on the cache's notification thread unless the caller uses an {@code *Async} stage: do
      * not block in them.
@@ -32,8 +33,8 @@ public interface MetadataCache {
     CompletableFuture<MetadataImage> awaitRevision(long revision, Duration timeout);
 
     /**
-     * Reads etcd's current revision (a linearizable read) and waits for the cache to reach it: afterwards the image
-     * reflects every write that completed before this call. Fails with Kafka's
+     * Writes the namespace's sync marker key and waits for the cache to see it: afterwards the image reflects every
+     * write that completed before this call (a read barrier; costs one small etcd write). Fails with Kafka's
      * {@link org.apache.kafka.common.errors.TimeoutException} after {@code timeout}.
      */
     CompletableFuture<MetadataImage> awaitLatest(Duration timeout);

@@ -47,6 +47,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return ApiKeys.PRODUCE;
     }
 
+    /** Advertises Produce v0 as Apache Kafka 4.x does (KAFKA-18659); v0 to v2 requests still close the connection. */
+    @Override
+    public short advertisedLowestVersion() {
+        return 0;
+    }
+
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequest request) {
         ProduceRequestData data = request.data();

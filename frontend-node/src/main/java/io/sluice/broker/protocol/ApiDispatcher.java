@@ -39,7 +39,7 @@ public final class ApiDispatcher {
             return Optional.empty();
         }
         return Optional.of(new ApiVersion().setApiKey(apiKey.id)
-                .setMinVersion(handler.lowestVersion()).setMaxVersion(handler.highestVersion()));
+                .setMinVersion(handler.advertisedLowestVersion()).setMaxVersion(handler.highestVersion()));
     }
 
     /** @return every served API with its version range, as ApiVersions advertises them */

@@ -32,6 +32,16 @@ public interface ApiHandler<R extends AbstractRequest> {
     }
 
     /**
+     * @return the lowest version ApiVersions advertises; normally {@link #lowestVersion()}. Produce advertises 0
+     *         although it serves 3 and up, exactly as Apache Kafka 4.x does (KAFKA-18659): librdkafka 2.x only
+     *         enables compression when the advertised range starts at 0, and clients always pick the highest common
+     *         version, so v0 to v2 are never used.
+     */
+    default short advertisedLowestVersion() {
+        return lowestVersion();
+    }
+
+    /**
      * @return the response body, or a future completed with {@code null} when the protocol sends no response
      *         (Produce with acks=0)
      */

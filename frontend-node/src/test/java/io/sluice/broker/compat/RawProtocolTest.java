@@ -154,6 +154,22 @@ class RawProtocolTest {
     }
 
     @Test
+    void aClientThatNeverReadsItsResponsesDoesNotBlockOthers() throws Exception {
+        try (RawKafkaConnection stuck = new RawKafkaConnection(broker.kafkaAddress());
+             RawKafkaConnection healthy = new RawKafkaConnection(broker.kafkaAddress())) {
+            // Pipeline many metadata-heavy requests and never read a byte of the responses.
+            org.apache.kafka.common.requests.MetadataRequest request =
+                    org.apache.kafka.common.requests.MetadataRequest.Builder.allTopics().build((short) 12);
+            for (int i = 0; i < 2_000; i++) {
+                stuck.sendNoResponse(request);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertApiVersionsWorks(healthy);
+            }
+        }
+    }
+
+    @Test
     void apiVersionsNewerThanServedGetsAVersionZeroErrorResponse() throws Exception {
         try (RawKafkaConnection connection = new RawKafkaConnection(broker.kafkaAddress())) {
             short future = (short) (ApiKeys.API_VERSIONS.latestVersion() + 5);

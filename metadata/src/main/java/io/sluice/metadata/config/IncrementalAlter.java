@@ -1,5 +1,6 @@
 package io.sluice.metadata.config;
 
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -56,7 +57,7 @@ final class IncrementalAlter {
         }
         List<String> items = split(current != null ? current : def.defaultValueString());
         List<String> operands = split(alteration.value() == null ? "" : alteration.value());
-        if (alteration.op() == org.apache.kafka.clients.admin.AlterConfigOp.OpType.APPEND) {
+        if (alteration.op() == AlterConfigOp.OpType.APPEND) {
             for (String operand : operands) {
                 if (!items.contains(operand)) {
                     items.add(operand);

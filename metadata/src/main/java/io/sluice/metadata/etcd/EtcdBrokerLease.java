@@ -1,6 +1,7 @@
 package io.sluice.metadata.etcd;
 
 import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
@@ -56,7 +57,7 @@ final class EtcdBrokerLease implements BrokerLease {
             @Override
             public void onError(Throwable error) {
                 if (error instanceof EtcdException etcd
-                    && etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.NOT_FOUND) {
+                    && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
                     markLost("etcd no longer knows the lease");
                 } else if (!closed.get()) {
                     LOG.warn("Keep-alive of broker {} lease {} failed, jetcd retries: {}", registration.brokerId(),

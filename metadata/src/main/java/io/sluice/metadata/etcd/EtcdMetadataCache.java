@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class EtcdMetadataCache implements MetadataCache, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataCache.class);
-    private static final int PAGE_SIZE = 500;
+    static final int DEFAULT_PAGE_SIZE = 500;
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final long NUDGE_DELAY_MS = 100;
 
@@ -58,6 +58,7 @@ final class EtcdMetadataCache implements MetadataCache, AutoCloseable {
     private final CacheNotifier notifier;
     private final String writerId = UUID.randomUUID().toString();
     private final AtomicBoolean nudging = new AtomicBoolean();
+    private final int pageSize;
 
     private final Object lock = new Object();
     private volatile MetadataImage image = MetadataImage.EMPTY;
@@ -66,9 +67,13 @@ final class EtcdMetadataCache implements MetadataCache, AutoCloseable {
     private long generation;            // guarded by lock
     private Watch.Watcher watcher;      // guarded by lock
 
+    /**
+     * @param pageSize keys per range read while loading
+     */
     EtcdMetadataCache(Client client, EtcdKeys keys, EtcdCalls calls, ScheduledExecutorService scheduler,
-                      String name) {
+                      String name, int pageSize) {
         this.client = client;
+        this.pageSize = pageSize;
         this.keys = keys;
         this.calls = calls;
         this.scheduler = scheduler;
@@ -94,8 +99,7 @@ final class EtcdMetadataCache implements MetadataCache, AutoCloseable {
         CompletableFuture<MetadataImage> future = notifier.await(revision, timeout);
         if (!future.isDone()) {
             scheduler.schedule(() -> {
-                if (!future.isDone() && image.revision() >= notifier.delivered().revision()
-                    && image.revision() < revision) {
+                if (!future.isDone() && image.revision() < revision) {
                     nudge();
                 }
             }, NUDGE_DELAY_MS, TimeUnit.MILLISECONDS);
@@ -146,8 +150,10 @@ final class EtcdMetadataCache implements MetadataCache, AutoCloseable {
         closeQuietly(old);
         loadPages(keys.root(), 0, new ArrayList<>()).whenComplete((loaded, error) -> {
             if (error != null) {
-                if (closed) {
-                    return;
+                synchronized (lock) {
+                    if (closed || gen != generation) {
+                        return;
+                    }
                 }
                 long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt, 6));
                 LOG.warn("Loading metadata from etcd failed (attempt {}), retrying in {} ms: {}", attempt + 1, backoff,
@@ -164,7 +170,7 @@ final class EtcdMetadataCache implements MetadataCache, AutoCloseable {
 
     /** Reads the namespace page by page, every page at the revision of the first. */
     private CompletableFuture<Loaded> loadPages(ByteSequence from, long revision, List<KeyValue> acc) {
-        GetOption.Builder option = GetOption.builder().withRange(keys.rootEnd()).withLimit(PAGE_SIZE);
+        GetOption.Builder option = GetOption.builder().withRange(keys.rootEnd()).withLimit(pageSize);
         if (revision > 0) {
             option.withRevision(revision);
         }

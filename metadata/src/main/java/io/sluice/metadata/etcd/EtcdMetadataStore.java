@@ -63,7 +63,8 @@ public final class EtcdMetadataStore implements MetadataStore {
         this.callbacks = Executors.newCachedThreadPool(daemon("sluice-metadata-callback-" + name));
         EtcdKeys keys = new EtcdKeys(config.namespace());
         EtcdCalls calls = new EtcdCalls(config.requestTimeout());
-        this.cache = new EtcdMetadataCache(client, keys, calls, scheduler, name);
+        this.cache = new EtcdMetadataCache(client, keys, calls, scheduler, name,
+            EtcdMetadataCache.DEFAULT_PAGE_SIZE);
         WriteContext ctx = new WriteContext(client.getKVClient(), keys, calls, config.brokerDefaults(), cache,
             callbacks);
         ReplicaPlacer placer = new ReplicaPlacer();

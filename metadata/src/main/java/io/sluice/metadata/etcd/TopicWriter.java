@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * Topic writes, each one etcd transaction guarded by what it read:
@@ -184,8 +185,7 @@ final class TopicWriter {
 
     /** Read, change, compare-and-swap on the topic document's mod revision; re-run on a lost race. */
     private CompletableFuture<TopicMetadata> update(String name, String what,
-                                                    java.util.function.Function<StoredValues.TopicValue,
-                                                        StoredValues.TopicValue> change) {
+                                                    UnaryOperator<StoredValues.TopicValue> change) {
         return CasRetry.run(what, () -> reader.byName(name).thenCompose(found -> {
             if (found.isEmpty()) {
                 return CompletableFuture.failedFuture(unknownTopic(name));

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -247,7 +248,7 @@ public final class LocalEtcd implements AutoCloseable {
     private static String tail(String log) {
         String[] lines = log.split("\n");
         int from = Math.max(0, lines.length - 20);
-        return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+        return String.join("\n", Arrays.copyOfRange(lines, from, lines.length));
     }
 
     /** Settings of a {@link LocalEtcd}. */

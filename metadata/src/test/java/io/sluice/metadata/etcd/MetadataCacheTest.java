@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static io.sluice.metadata.testing.TestFutures.assertFails;
@@ -176,6 +178,39 @@ class MetadataCacheTest {
             join(writer.createTopic(NewTopicRequest.of("after-recovery", 1, 1), BROKERS));
             await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(reader.cache().image().topic("after-recovery")).isPresent());
+        }
+    }
+
+    @Test
+    void loadingReadsEveryPageAtOneRevision(EtcdTestEnv env) {
+        MetadataStoreConfig config = env.isolatedStoreConfig().build();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (MetadataStore writer = MetadataStore.connect(config);
+             Client raw = Client.builder().endpoints(env.endpoint()).build()) {
+            join(writer.registerBroker(BROKERS.get(0)));
+            for (int i = 0; i < 7; i++) {
+                join(writer.createTopic(NewTopicRequest.of("paged-" + i, 1, 1), BROKERS));
+            }
+            EtcdMetadataCache cache = new EtcdMetadataCache(raw, new EtcdKeys(config.namespace()),
+                new EtcdCalls(Duration.ofSeconds(5)), scheduler, "paging-test", 2);
+            try {
+                cache.start();
+
+                MetadataImage loaded = join(cache.ready());
+
+                assertThat(loaded.topicsByName()).hasSize(7);
+                assertThat(loaded.brokers()).containsOnlyKeys(1);
+                assertThat(loaded).usingRecursiveComparison().isEqualTo(
+                    join(writer.cache().awaitRevision(loaded.revision(), Duration.ofSeconds(5)))
+                        .withRevision(loaded.revision()));
+                join(writer.createTopic(NewTopicRequest.of("paged-after", 1, 1), BROKERS));
+                await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(cache.image().topic("paged-after")).isPresent());
+            } finally {
+                cache.close();
+            }
+        } finally {
+            scheduler.shutdownNow();
         }
     }
 

@@ -35,7 +35,7 @@ public final class EtcdExtension implements BeforeAllCallback, ParameterResolver
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        shared(context);
+        shared();
     }
 
     @Override
@@ -45,16 +45,16 @@ public final class EtcdExtension implements BeforeAllCallback, ParameterResolver
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        SharedEtcd etcd = shared(context);
+        SharedEtcd etcd = shared();
         Class<?> testClass = context.getRequiredTestClass();
-        ExtensionContext.Store classStore = context.getStore(ExtensionContext.Namespace.create(EtcdExtension.class,
-            testClass));
-        return classStore.getOrComputeIfAbsent("env", key -> new EtcdTestEnv(etcd.etcd.endpoint(),
+        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(
+            EtcdExtension.class));
+        return store.getOrComputeIfAbsent(testClass, key -> new EtcdTestEnv(etcd.etcd.endpoint(),
             "/sluice-test/" + testClass.getSimpleName() + "-" + CLASSES.incrementAndGet()), EtcdTestEnv.class);
     }
 
     /** The JVM-wide etcd, started on first call; skips or fails when no etcd binary exists. */
-    private static SharedEtcd shared(ExtensionContext context) {
+    private static SharedEtcd shared() {
         if (!LocalEtcd.isAvailable()) {
             String message = EtcdBinary.notFoundMessage() + " (apt-get install etcd-server)";
             if (System.getenv("CI") != null) {

@@ -180,10 +180,14 @@ class LogManagerTest {
         }
         log.updateHighWatermark(log.logEndOffset());
         long activeBase = log.segments().get(log.segments().size() - 1).baseOffset();
+        // Rolled segments are flushed in the background; let that finish before the clock moves.
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.recoveryPoint() == activeBase);
         time.advance(60_001);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> log.logStartOffset() == activeBase);
-        await().atMost(Duration.ofSeconds(10)).until(() -> log.recoveryPoint() == log.logEndOffset());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(log.recoveryPoint())
+            .as("recovery point; last flush %d, now %d, scheduler %s", log.lastFlushTime(), time.milliseconds(),
+                scheduler).isEqualTo(log.logEndOffset()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(
             logDir.resolve("log-start-offset-checkpoint"))).isEqualTo("0\n1\norders 0 " + activeBase + "\n"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(
