@@ -101,7 +101,7 @@ public final class Broker implements AutoCloseable {
         MetaProperties.ensure(config.logDir(), clusterId, nodeId);
 
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("sluice-scheduler"));
-        closeables.add(0, scheduler::shutdownNow);
+        closeables.add(0, scheduler::shutdown);
         TopicConfigs topicConfigs = new TopicConfigs(config.originals());
         LogManager logManager = new LogManager(config.logDir(), Time.SYSTEM, scheduler, config.logManagerConfig());
         logManager.startup(tp -> cache.image().topic(tp.topic())
@@ -137,7 +137,11 @@ public final class Broker implements AutoCloseable {
                 .register(new OffsetFetchHandler());
 
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.numIoThreads(), threads("sluice-request-handler"));
-        closeables.add(0, requestHandlers::shutdownNow);
+        closeables.add(0, () -> {
+            // No interrupts: an interrupted FileChannel write closes the channel and takes the log offline.
+            requestHandlers.shutdown();
+            requestHandlers.awaitTermination(10, TimeUnit.SECONDS);
+        });
         BrokerConfig.Endpoint listener = config.kafkaListener();
         kafkaListener = KafkaListener.bind(new InetSocketAddress(listener.host(), listener.port()),
                 config.numNetworkThreads(), config.socketRequestMaxBytes(), dispatcher, requestHandlers, metrics);

@@ -31,7 +31,8 @@ public final class BrokerConfig {
             "advertised.listeners", "http.listeners", "etcd.endpoints", "etcd.namespace", "broker.rack",
             "num.partitions", "default.replication.factor", "auto.create.topics.enable", "socket.request.max.bytes",
             "num.network.threads", "num.io.threads", "broker.session.timeout.ms", "producer.id.expiration.ms",
-            "replica.high.watermark.checkpoint.interval.ms", "producer.id.expiration.check.interval.ms");
+            "replica.high.watermark.checkpoint.interval.ms", "producer.id.expiration.check.interval.ms",
+            "http.max.request.bytes");
 
     private final Map<String, String> values;
 

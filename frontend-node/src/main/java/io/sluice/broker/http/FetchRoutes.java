@@ -107,7 +107,12 @@ final class FetchRoutes {
         return switch (raw) {
             case "earliest" -> partition.logStartOffset();
             case "latest" -> partition.highWatermark();
-            default -> Params.parseLong("offset", raw, 0, Long.MAX_VALUE);
+            default -> {
+                if (raw.isEmpty() || !raw.chars().allMatch(Character::isDigit)) {
+                    throw HttpApiException.malformed("offset must be earliest, latest or an offset >= 0, got '" + raw + "'");
+                }
+                yield Params.parseLong("offset", raw, 0, Long.MAX_VALUE);
+            }
         };
     }
 

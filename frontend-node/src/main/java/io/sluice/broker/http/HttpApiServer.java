@@ -96,7 +96,12 @@ public final class HttpApiServer implements AutoCloseable {
         new ProduceRoutes(services, requestBody, responder, time).register(app);
         new FetchRoutes(services, responder).register(app);
 
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
+        }
         LOG.info("HTTP API listening on http://{}:{} maxRequestBytes={}", host, app.port(), settings.maxRequestBytes());
         return new HttpApiServer(app);
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The broker's metrics, exported in Prometheus text format on {@code /metrics}:
  * <ul>
  *   <li>{@code sluice_requests_seconds{api,protocol}}: request count and latency per API (Kafka protocol and HTTP)</li>
- *   <li>{@code sluice_bytes_in_total} / {@code sluice_bytes_out_total}: request and response bytes</li>
+ *   <li>{@code sluice_bytes_in_bytes_total} / {@code sluice_bytes_out_bytes_total}: request and response bytes</li>
  *   <li>{@code sluice_partition_log_end_offset}, {@code sluice_partition_high_watermark},
  *       {@code sluice_partition_log_start_offset}, {@code sluice_partition_size_bytes} per {@code topic,partition}</li>
  *   <li>JVM memory, GC, threads and CPU</li>

@@ -3,7 +3,6 @@ package io.sluice.broker.http;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.FileRecords;
@@ -95,7 +94,6 @@ class FetchedBatchesTest {
             buffer.put(part.buffer());
         }
         buffer.flip();
-        assertThat(TimestampType.CREATE_TIME.name()).isEqualTo("CREATE_TIME");
         return MemoryRecords.readableRecords(buffer);
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.loadtests.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,15 +18,16 @@ import java.util.List;
  * The paths and JSON shapes of Sluice's HTTP record API, all in this one class so they can follow the API
  * as it settles. Nothing here touches the network: it builds {@link HttpRequest}s and parses response bodies.
  *
- * <p>Produce: {@code POST {base}/topics/{topic}/records} with body
- * {@code {"records":[{"key":"...","value":"...","partition":N}]}} (values as text; a null key is left out),
- * answered by {@code {"offsets":[{"partition":p,"offset":o}]}}, one entry per record in request order.
+ * <p>Produce: {@code POST {base}/v3/clusters/local/topics/{topic}/records} with body
+ * {@code {"records":[{"key":{"type":"STRING","data":"..."},"value":{"type":"STRING","data":"..."},"partition_id":N}]}}
+ * (a null key is left out), answered by {@code {"results":[{"partition_id":p,"offset":o,...}]}}, one entry per
+ * record in request order (see docs/http-api.md).
  *
- * <p>Fetch: {@code GET {base}/topics/{topic}/partitions/{p}/records?offset=O&max_bytes=B&timeout_ms=T}, where
- * {@code offset} is the first offset wanted (inclusive), {@code max_bytes} bounds the response and
+ * <p>Fetch: {@code GET {base}/v3/clusters/local/topics/{topic}/partitions/{p}/records?offset=O&max_bytes=B&timeout_ms=T},
+ * where {@code offset} is the first offset wanted (inclusive), {@code max_bytes} bounds the response and
  * {@code timeout_ms} is how long the server may wait for records to arrive; answered by
- * {@code {"records":[{"offset":..,"key":..,"value":..,"timestamp":..}]}} in offset order (empty when nothing
- * arrived in time).
+ * {@code {"records":[{"offset":..,"timestamp":..,"key":{"type":..,"data":..},"value":{...}}]}} in offset order
+ * (empty when nothing arrived in time).
  *
  * <p>Any non-2xx status, or a body of another shape, is an {@link HttpApiException}. Unknown JSON fields are
  * ignored. Thread-safe.
@@ -51,14 +53,33 @@ public final class SluiceHttpApi {
     public record FetchedRecord(long offset, String key, String value, Long timestamp) {
     }
 
-    private record ProduceBody(List<ProduceRecord> records) {
+    /** Sluice's embedded key/value format: {@code {"type":"STRING","data":"..."}}. */
+    private record Data(String type, String data) {
+        static Data text(String value) {
+            return value == null ? null : new Data("STRING", value);
+        }
     }
 
-    private record ProduceAnswer(List<RecordOffset> offsets) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record WireRecord(Data key, Data value, @JsonProperty("partition_id") Integer partitionId) {
     }
 
-    private record FetchAnswer(List<FetchedRecord> records) {
+    private record ProduceBody(List<WireRecord> records) {
     }
+
+    private record WireResult(@JsonProperty("partition_id") int partitionId, long offset) {
+    }
+
+    private record ProduceAnswer(List<WireResult> results) {
+    }
+
+    private record WireFetched(long offset, Long timestamp, Data key, Data value) {
+    }
+
+    private record FetchAnswer(List<WireFetched> records) {
+    }
+
+    private static final String RECORDS_BASE = "/v3/clusters/local/topics/";
 
     private static final String JSON = "application/json";
     private static final int BODY_PREVIEW = 200;
@@ -86,11 +107,12 @@ public final class SluiceHttpApi {
     public HttpRequest produce(String topic, List<ProduceRecord> records) {
         byte[] body;
         try {
-            body = mapper.writeValueAsBytes(new ProduceBody(records));
+            body = mapper.writeValueAsBytes(new ProduceBody(records.stream()
+                .map(r -> new WireRecord(Data.text(r.key()), Data.text(r.value()), r.partition())).toList()));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot encode produce body", e);
         }
-        return HttpRequest.newBuilder(URI.create(base + "/topics/" + segment(topic) + "/records"))
+        return HttpRequest.newBuilder(URI.create(base + RECORDS_BASE + segment(topic) + "/records"))
             .timeout(requestTimeout)
             .header("Content-Type", JSON)
             .header("Accept", JSON)
@@ -102,14 +124,14 @@ public final class SluiceHttpApi {
      * @param status HTTP status of the produce response
      * @param body its body
      * @return one offset per produced record, in request order
-     * @throws HttpApiException for a non-2xx status or a body without an {@code offsets} array
+     * @throws HttpApiException for a non-2xx status or a body without a {@code results} array
      */
     public List<RecordOffset> parseProduceResponse(int status, byte[] body) throws HttpApiException {
         ProduceAnswer answer = parse(status, body, ProduceAnswer.class);
-        if (answer.offsets() == null) {
-            throw new HttpApiException(0, "produce response has no \"offsets\": " + preview(body));
+        if (answer.results() == null) {
+            throw new HttpApiException(0, "produce response has no \"results\": " + preview(body));
         }
-        return answer.offsets();
+        return answer.results().stream().map(r -> new RecordOffset(r.partitionId(), r.offset())).toList();
     }
 
     /**
@@ -121,7 +143,7 @@ public final class SluiceHttpApi {
      * @return the fetch request, with a client timeout of {@code wait} plus the request timeout
      */
     public HttpRequest fetch(String topic, int partition, long offset, int maxBytes, Duration wait) {
-        String uri = base + "/topics/" + segment(topic) + "/partitions/" + partition + "/records"
+        String uri = base + RECORDS_BASE + segment(topic) + "/partitions/" + partition + "/records"
             + "?offset=" + offset + "&max_bytes=" + maxBytes + "&timeout_ms=" + wait.toMillis();
         return HttpRequest.newBuilder(URI.create(uri))
             .timeout(requestTimeout.plus(wait))
@@ -141,7 +163,8 @@ public final class SluiceHttpApi {
         if (answer.records() == null) {
             throw new HttpApiException(0, "fetch response has no \"records\": " + preview(body));
         }
-        return answer.records();
+        return answer.records().stream().map(r -> new FetchedRecord(r.offset(),
+            r.key() == null ? null : r.key().data(), r.value() == null ? null : r.value().data(), r.timestamp())).toList();
     }
 
     private <T> T parse(int status, byte[] body, Class<T> type) throws HttpApiException {

@@ -58,22 +58,23 @@ class SluiceHttpApiTest {
         HttpRequest request = api.produce("lt", List.of(new ProduceRecord(null, "SLT1abc", 3), new ProduceRecord("k", "v", 3)));
 
         assertThat(request.method()).isEqualTo("POST");
-        assertThat(request.uri()).isEqualTo(URI.create("http://127.0.0.1:8080/topics/lt/records"));
+        assertThat(request.uri()).isEqualTo(URI.create("http://127.0.0.1:8080/v3/clusters/local/topics/lt/records"));
         assertThat(request.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(request.timeout()).contains(Duration.ofSeconds(30));
         JsonNode json = new ObjectMapper().readTree(body(request));
         assertThat(json.get("records")).hasSize(2);
         assertThat(json.get("records").get(0).has("key")).isFalse();
-        assertThat(json.get("records").get(0).get("value").asText()).isEqualTo("SLT1abc");
-        assertThat(json.get("records").get(0).get("partition").asInt()).isEqualTo(3);
-        assertThat(json.get("records").get(1).get("key").asText()).isEqualTo("k");
+        assertThat(json.get("records").get(0).get("value").get("type").asText()).isEqualTo("STRING");
+        assertThat(json.get("records").get(0).get("value").get("data").asText()).isEqualTo("SLT1abc");
+        assertThat(json.get("records").get(0).get("partition_id").asInt()).isEqualTo(3);
+        assertThat(json.get("records").get(1).get("key").get("data").asText()).isEqualTo("k");
     }
 
     @Test
     void aBaseUrlWithAPathPrefixAndTrailingSlashIsJoinedCleanly() {
         SluiceHttpApi prefixed = new SluiceHttpApi(URI.create("http://127.0.0.1:8080/api/"), Duration.ofSeconds(1));
         assertThat(prefixed.produce("t.x-1_y", List.of(new ProduceRecord(null, "v", 0))).uri())
-            .isEqualTo(URI.create("http://127.0.0.1:8080/api/topics/t.x-1_y/records"));
+            .isEqualTo(URI.create("http://127.0.0.1:8080/api/v3/clusters/local/topics/t.x-1_y/records"));
     }
 
     @Test
@@ -82,21 +83,21 @@ class SluiceHttpApiTest {
 
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.uri()).isEqualTo(URI.create(
-            "http://127.0.0.1:8080/topics/lt/partitions/5/records?offset=1234&max_bytes=1048576&timeout_ms=500"));
+            "http://127.0.0.1:8080/v3/clusters/local/topics/lt/partitions/5/records?offset=1234&max_bytes=1048576&timeout_ms=500"));
         assertThat(request.timeout()).contains(Duration.ofMillis(30_500));
     }
 
     @Test
     void parsesProduceOffsetsIgnoringUnknownFields() throws HttpApiException {
-        byte[] body = "{\"offsets\":[{\"partition\":3,\"offset\":41,\"error\":null},{\"partition\":3,\"offset\":42}],\"extra\":1}"
+        byte[] body = "{\"results\":[{\"partition_id\":3,\"offset\":41,\"error_code\":200},{\"partition_id\":3,\"offset\":42}],\"extra\":1}"
             .getBytes(StandardCharsets.UTF_8);
         assertThat(api.parseProduceResponse(200, body)).containsExactly(new RecordOffset(3, 41), new RecordOffset(3, 42));
     }
 
     @Test
     void parsesFetchedRecords() throws HttpApiException {
-        byte[] body = ("{\"records\":[{\"offset\":7,\"key\":null,\"value\":\"SLT1\",\"timestamp\":1700000000000},"
-            + "{\"offset\":8,\"value\":\"x\"}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"records\":[{\"offset\":7,\"key\":null,\"value\":{\"type\":\"STRING\",\"data\":\"SLT1\"},"
+            + "\"timestamp\":1700000000000},{\"offset\":8,\"value\":{\"type\":\"STRING\",\"data\":\"x\"}}]}").getBytes(StandardCharsets.UTF_8);
         assertThat(api.parseFetchResponse(200, body)).containsExactly(
             new FetchedRecord(7, null, "SLT1", 1_700_000_000_000L), new FetchedRecord(8, null, "x", null));
         assertThat(api.parseFetchResponse(200, "{\"records\":[]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
@@ -115,6 +116,6 @@ class SluiceHttpApiTest {
         assertThatThrownBy(() -> api.parseFetchResponse(200, "{\"offsets\":[]}".getBytes(StandardCharsets.UTF_8)))
             .isInstanceOf(HttpApiException.class).hasMessageContaining("no \"records\"");
         assertThatThrownBy(() -> api.parseProduceResponse(200, "{}".getBytes(StandardCharsets.UTF_8)))
-            .isInstanceOf(HttpApiException.class).hasMessageContaining("no \"offsets\"");
+            .isInstanceOf(HttpApiException.class).hasMessageContaining("no \"results\"");
     }
 }

@@ -301,15 +301,17 @@ public final class LogSegment implements Closeable {
     }
 
     /**
-     * Checks both indexes (see {@link OffsetIndex#sanityCheck}, {@link TimeIndex#sanityCheck}) and loads the
-     * largest timestamp.
+     * Checks both indexes (see {@link OffsetIndex#sanityCheck}, {@link TimeIndex#sanityCheck}) and takes the
+     * largest timestamp from the time index's last entry, which a sealed or cleanly closed segment always has
+     * (as Kafka does; no scan of the {@code .log} file).
      *
      * @throws io.sluice.storage.index.CorruptIndexException if an index is inconsistent
      */
     public void sanityCheck() {
         offsetIndex.sanityCheck(log.sizeInBytes());
         timeIndex.sanityCheck(log.sizeInBytes());
-        maxTimestampAndOffsetSoFar = readLargestTimestamp();
+        TimestampOffset lastEntry = timeIndex.lastEntry();
+        maxTimestampAndOffsetSoFar = lastEntry.timestamp() >= 0 ? lastEntry : TimestampOffset.UNKNOWN;
     }
 
     /**

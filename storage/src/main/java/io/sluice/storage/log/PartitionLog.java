@@ -7,6 +7,7 @@ import io.sluice.storage.epoch.LeaderEpochCache;
 import io.sluice.storage.epoch.LeaderEpochCheckpointFile;
 import io.sluice.storage.producer.BatchMetadata;
 import io.sluice.storage.producer.ProducerAppendInfo;
+import io.sluice.storage.producer.ProducerStateEntry;
 import io.sluice.storage.producer.ProducerStateManager;
 import io.sluice.storage.validation.AnalyzedRecords;
 import io.sluice.storage.validation.LogValidator;
@@ -25,7 +26,6 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -82,6 +82,7 @@ public final class PartitionLog implements Closeable {
     private volatile long logStartOffset;
     private volatile long highWatermark;
     private volatile boolean closed;
+    private volatile boolean offline;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, Time time, ScheduledExecutorService scheduler,
                          LocalLog localLog, LeaderEpochCache leaderEpochCache,
@@ -332,6 +333,7 @@ public final class PartitionLog implements Closeable {
      *         is available (including {@code startOffset == logEndOffset})
      * @throws OffsetOutOfRangeException OFFSET_OUT_OF_RANGE if {@code startOffset} is below the log start offset
      *                                   or above the log end offset
+     * @throws IllegalArgumentException  if {@code maxBytes} is negative
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
         long start = logStartOffset;
@@ -628,8 +630,8 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** The producer state (read it under no assumptions of freshness; for DescribeProducers and tests). */
-    public Map<Long, io.sluice.storage.producer.ProducerStateEntry> activeProducers() {
+    /** A copy of the idempotent producer state, keyed by producer id (for DescribeProducers and tooling). */
+    public Map<Long, ProducerStateEntry> activeProducers() {
         lock.lock();
         try {
             return producerStateManager.activeProducers();
@@ -650,6 +652,11 @@ public final class PartitionLog implements Closeable {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** True after an I/O error: the log refuses writes with {@link KafkaStorageException} until reloaded. */
+    public boolean isOffline() {
+        return offline;
     }
 
     /**
@@ -741,34 +748,9 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Reloads producer state up to {@code lastOffset}: latest snapshot, then replay of the batches after it. */
     private void rebuildProducerState(long lastOffset) throws IOException {
-        producerStateManager.truncateAndReload(logStartOffset, lastOffset, time.milliseconds());
-        long from = producerStateManager.mapEndOffset();
-        if (from < lastOffset) {
-            for (LogSegment segment : localLog.segments().values(from, lastOffset)) {
-                replayProducerBatches(segment, from, lastOffset);
-            }
-        }
-        producerStateManager.updateMapEndOffset(lastOffset);
-    }
-
-    private void replayProducerBatches(LogSegment segment, long from, long lastOffset) {
-        FileRecords.LogOffsetPosition start = segment.translateOffset(Math.max(from, segment.baseOffset()));
-        if (start == null) {
-            return;
-        }
-        for (FileChannelRecordBatch batch : segment.log().batchesFrom(start.position)) {
-            if (batch.baseOffset() >= lastOffset) {
-                break;
-            }
-            if (batch.hasProducerId()) {
-                ProducerAppendInfo append = producerStateManager.prepareUpdate(batch.producerId(),
-                    AppendOrigin.REPLICATION);
-                append.append(batch);
-                producerStateManager.update(append);
-            }
-        }
+        ProducerStateLoader.rebuild(producerStateManager, localLog.segments(), logStartOffset, lastOffset,
+            time.milliseconds());
     }
 
     private long clamp(long offset) {
@@ -783,10 +765,18 @@ public final class PartitionLog implements Closeable {
         if (closed) {
             throw new KafkaStorageException("The log of " + topicPartition + " is closed");
         }
+        if (offline) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is offline after an I/O error");
+        }
     }
 
+    /**
+     * An I/O error leaves the files in an unknown state (a partial batch may have been written), so the log stops
+     * accepting writes, as Kafka takes a failed log dir offline; a restart recovers it.
+     */
     private KafkaStorageException storageError(String action, IOException e) {
-        LOG.error("{}: failed to {} the log in {}", topicPartition, action, dir, e);
+        LOG.error("{}: failed to {} the log in {}; the log is now offline", topicPartition, action, dir, e);
+        offline = true;
         return new KafkaStorageException("Failed to " + action + " the log of " + topicPartition, e);
     }
 

@@ -2,6 +2,7 @@ package io.sluice.storage.log;
 
 import io.sluice.storage.TestRecords;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.protocol.Errors;
@@ -15,6 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,6 +83,26 @@ class AppendReadTest extends LogTestSupport {
         assertThat(fetched.get(0).baseOffset()).isEqualTo(60);
         assertThat(fetched.get(fetched.size() - 1).lastOffset()).isEqualTo(99);
         assertThat(info.fetchOffset()).isEqualTo(61);
+    }
+
+    @Test
+    void readDoesNotScanFromTheSegmentStart() throws Exception {
+        LogConfig config = LogConfig.defaults().withIndexIntervalBytes(100);
+        PartitionLog log = open(config);
+        for (int i = 0; i < 50; i++) {
+            log.appendAsLeader(TestRecords.batch(START_MS, "a" + i, "b" + i), 0);
+        }
+        log.close();
+        Path logFile = log.segments().get(0).logFile();
+        try (FileChannel channel = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4).putInt(0, 3), 8);
+        }
+        PartitionLog reopened = reopenClean(log, config);
+
+        List<RecordBatch> fetched = batches(reopened.read(61, 1 << 20, Long.MAX_VALUE, false).records());
+        assertThat(fetched.get(0).baseOffset()).isEqualTo(60);
+        assertThatThrownBy(() -> reopened.read(0, 1 << 20, Long.MAX_VALUE, false))
+            .isInstanceOf(CorruptRecordException.class);
     }
 
     @Test
