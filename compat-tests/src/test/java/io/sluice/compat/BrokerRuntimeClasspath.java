@@ -28,8 +28,16 @@ final class BrokerRuntimeClasspath {
      *                               the message says which Maven command builds it
      */
     static String locate() {
-        Path start = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
-        Path brokerModule = findBrokerModule(start);
+        return locate(Path.of(System.getProperty("basedir", System.getProperty("user.dir"))));
+    }
+
+    /**
+     * As {@link #locate()}, searching upwards from {@code start}.
+     *
+     * @throws IllegalStateException as {@link #locate()}
+     */
+    static String locate(Path start) {
+        Path brokerModule = findBrokerModule(start.toAbsolutePath());
         Path classes = brokerModule.resolve("target").resolve("classes");
         Path lib = brokerModule.resolve("target").resolve("lib");
         if (!Files.isDirectory(lib) || !Files.isRegularFile(classes.resolve(MAIN_CLASS_FILE))) {
