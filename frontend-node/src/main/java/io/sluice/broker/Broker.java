@@ -20,12 +20,14 @@ import io.sluice.broker.api.ProduceHandler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.TopicConfigs;
 import io.sluice.broker.http.HttpApiServer;
+import io.sluice.broker.membership.BrokerMembership;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.network.KafkaListener;
+import io.sluice.broker.partition.IsrUpdater;
 import io.sluice.broker.partition.PartitionReconciler;
 import io.sluice.broker.partition.ReplicaManager;
 import io.sluice.broker.protocol.ApiDispatcher;
-import io.sluice.metadata.BrokerLease;
+import io.sluice.broker.replication.ReplicaFetcherManager;
 import io.sluice.metadata.BrokerRegistration;
 import io.sluice.metadata.MetadataCache;
 import io.sluice.metadata.MetadataStore;
@@ -40,7 +42,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,9 +110,12 @@ public final class Broker implements AutoCloseable {
         closeables.add(0, logManager);
 
         BrokerMetrics metrics = new BrokerMetrics(nodeId);
-        ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler);
+        ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler, Time.SYSTEM, new IsrUpdater(store),
+                config.replicaLagTimeMaxMs());
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, cache::image, config.fetcherConfig());
+        closeables.add(0, fetchers);
         PartitionReconciler reconciler = new PartitionReconciler(nodeId, logManager, replicaManager,
-                topicConfigs, metrics::partitionAdded, metrics::partitionRemoved);
+                topicConfigs, fetchers, metrics::partitionAdded, metrics::partitionRemoved);
         reconciler.reconcile(cache.image());
         MetadataCache.Subscription subscription = cache.addListener(reconciler);
         closeables.add(0, subscription::close);
@@ -161,51 +165,14 @@ public final class Broker implements AutoCloseable {
         int port = advertised.port() == 0 || config.advertisedListener().isEmpty()
                 ? kafkaListener.boundAddress().getPort() : advertised.port();
         registration = new BrokerRegistration(nodeId, host, port, httpPort, config.rack());
-        BrokerLease lease = register(registration);
-        closeables.add(0, lease);
-        lease.lost().thenRun(() -> LOG.error("broker registration lease lost: etcd no longer lists broker {}", nodeId));
+        BrokerMembership membership = new BrokerMembership(store, registration, config.brokerSessionTimeoutMs(),
+                replicaManager::setFenced);
+        membership.start(scheduler, STARTUP_TIMEOUT.toMillis());
+        closeables.add(0, membership);
         cache.awaitLatest(STARTUP_TIMEOUT).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         ready = true;
         LOG.info("broker started nodeId={} clusterId={} kafka={} http={} logDir={}", nodeId, clusterId,
                 kafkaListener.boundAddress(), httpServer == null ? "off" : "127.0.0.1:" + httpPort, config.logDir());
-    }
-
-    /**
-     * Registers this broker in etcd. A registration left by this node id's previous process (killed before it
-     * could deregister) blocks the id until its lease expires, so a duplicate is retried for up to twice the
-     * session timeout; a second live broker with the same id keeps its lease alive, and this one then fails.
-     */
-    private BrokerLease register(BrokerRegistration registration) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * config.brokerSessionTimeoutMs() + 1_000);
-        while (true) {
-            try {
-                return store.registerBroker(registration).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.DuplicateBrokerRegistrationException)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                LOG.info("node.id {} is still registered (a previous process?); waiting for its lease to expire",
-                        registration.brokerId());
-                awaitUnregistered(registration.brokerId(), deadline);
-            }
-        }
-    }
-
-    private void awaitUnregistered(int brokerId, long deadlineNanos) throws Exception {
-        CompletableFuture<Void> gone = new CompletableFuture<>();
-        try (MetadataCache.Subscription ignored = store.cache().addListener((delta, image) -> {
-            if (image.broker(brokerId).isEmpty()) {
-                gone.complete(null);
-            }
-        })) {
-            if (store.cache().image().broker(brokerId).isEmpty()) {
-                gone.complete(null);
-            }
-            gone.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            // fall through: the next registration attempt reports the duplicate
-        }
     }
 
     /** @return true once the broker is registered and serving, until it starts shutting down */

@@ -31,6 +31,13 @@ public interface BrokerLease extends AutoCloseable {
      */
     CompletableFuture<Void> lost();
 
+    /**
+     * {@link System#nanoTime()} when etcd last acknowledged a keep-alive of this lease (or granted it). A broker
+     * that has not heard an acknowledgement for most of the TTL must assume etcd may expire the lease at any
+     * moment and stop acting as a leader before it does (etcd counts the TTL from its own last renewal).
+     */
+    long lastKeepAliveNanos();
+
     /** Whether {@link #lost()} has completed. */
     default boolean isLost() {
         return lost().isDone();

@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * ListOffsets (API key 2, versions 1 to 11).
  *
  * <p>Special timestamps (Kafka protocol guide; KIP-734, KIP-1005): -2 earliest (the log start offset), -1 latest
- * (the high watermark; equal to the last stable offset since Sluice has no transactions), -3 the offset of the
+ * (the high watermark, equal to the last stable offset since Sluice has no transactions; the log end offset for a
+ * follower broker's request), -3 the offset of the
  * largest timestamp, -4 earliest local and -5 earliest pending upload (both the local log start offset until
  * tiered storage arrives). A timestamp ≥ 0 finds the first offset whose timestamp is at least that, through the
  * time index; none gives offset -1.
@@ -68,7 +69,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             if (!partition.isLeader() && !fromReplica) {
                 throw new NotLeaderOrFollowerException("broker is not the leader of " + tp);
             }
-            OffsetAndTimestamp found = find(partition, request.timestamp());
+            OffsetAndTimestamp found = find(partition, request.timestamp(), fromReplica);
             return response.setErrorCode(Errors.NONE.code())
                     .setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(found.leaderEpoch());
         } catch (RuntimeException e) {
@@ -76,10 +77,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         }
     }
 
-    private static OffsetAndTimestamp find(Partition partition, long timestamp) {
+    private static OffsetAndTimestamp find(Partition partition, long timestamp, boolean fromReplica) {
         int latestEpoch = partition.log().leaderEpochCache().latestEpoch().orElse(-1);
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            return new OffsetAndTimestamp(partition.highWatermark(), -1L, latestEpoch);
+            // Followers resetting their fetch position need the log end offset; consumers see the high watermark.
+            return new OffsetAndTimestamp(fromReplica ? partition.logEndOffset() : partition.highWatermark(), -1L,
+                    latestEpoch);
         }
         if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
                 || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP

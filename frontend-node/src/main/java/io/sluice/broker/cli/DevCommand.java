@@ -29,7 +29,7 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data/dev", description = "data directory (default: ${DEFAULT-VALUE})")
     private Path dataDir;
 
-    @Option(names = "--brokers", defaultValue = "1", description = "number of brokers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--brokers", defaultValue = "3", description = "number of broker processes (default: ${DEFAULT-VALUE})")
     private int brokers;
 
     @Option(names = "--kafka-port", defaultValue = "9092", description = "first broker's Kafka port; broker i uses port+i-1")
@@ -106,6 +106,7 @@ final class DevCommand implements Callable<Integer> {
         props.setProperty("etcd.endpoints", etcdEndpoint);
         props.setProperty("num.partitions", "1");
         props.setProperty("default.replication.factor", Integer.toString(Math.min(brokers, 3)));
+        props.setProperty("min.insync.replicas", brokers >= 3 ? "2" : "1");
         Path file = brokerDir.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             props.store(writer, "written by sluice dev; edited values are overwritten on the next start");

@@ -1,5 +1,6 @@
 package io.sluice.broker.config;
 
+import io.sluice.broker.replication.FetcherConfig;
 import io.sluice.storage.log.LogManagerConfig;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -32,7 +33,10 @@ public final class BrokerConfig {
             "num.partitions", "default.replication.factor", "auto.create.topics.enable", "socket.request.max.bytes",
             "num.network.threads", "num.io.threads", "broker.session.timeout.ms", "producer.id.expiration.ms",
             "replica.high.watermark.checkpoint.interval.ms", "producer.id.expiration.check.interval.ms",
-            "http.max.request.bytes");
+            "http.max.request.bytes", "replica.lag.time.max.ms", "replica.fetch.wait.max.ms", "replica.fetch.min.bytes",
+            "replica.fetch.max.bytes", "replica.fetch.response.max.bytes", "replica.fetch.backoff.ms",
+            "replica.socket.timeout.ms", "auto.leader.rebalance.enable", "leader.imbalance.check.interval.seconds",
+            "leader.imbalance.check.interval.ms", "controller.lease.ttl.ms");
 
     private final Map<String, String> values;
 
@@ -176,6 +180,22 @@ public final class BrokerConfig {
                 longValue("replica.high.watermark.checkpoint.interval.ms", d.highWatermarkCheckpointIntervalMs()),
                 longValue("producer.id.expiration.check.interval.ms", d.producerIdExpirationCheckIntervalMs()),
                 longValue("log.initial.task.delay.ms", d.initialTaskDelayMs()));
+    }
+
+    /** @return {@code replica.lag.time.max.ms} (30000): a follower not caught up for this long leaves the ISR */
+    public long replicaLagTimeMaxMs() {
+        return longValue("replica.lag.time.max.ms", 30_000L);
+    }
+
+    /** @return the follower fetch settings ({@code replica.fetch.*}, Kafka's defaults) */
+    public FetcherConfig fetcherConfig() {
+        FetcherConfig d = FetcherConfig.defaults();
+        return new FetcherConfig(intValue("replica.fetch.wait.max.ms", d.fetchMaxWaitMs()),
+                intValue("replica.fetch.min.bytes", d.fetchMinBytes()),
+                intValue("replica.fetch.max.bytes", d.fetchMaxBytes()),
+                intValue("replica.fetch.response.max.bytes", d.fetchResponseMaxBytes()),
+                longValue("replica.fetch.backoff.ms", d.fetchBackoffMs()),
+                intValue("replica.socket.timeout.ms", d.socketTimeoutMs()));
     }
 
     /** @return {@code broker.session.timeout.ms}: the etcd lease TTL of the broker's registration, default 9000 */

@@ -12,39 +12,53 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A replica of one topic-partition hosted on this broker: its local log plus the partition state from the
- * metadata store (leader, leader epoch, replicas, ISR).
+ * metadata store (leader, leader epoch, replicas, ISR) and, while this broker leads, what it knows of each follower.
  *
- * <p>The high watermark is the smallest log end offset among the ISR (the seeds' "high water mark": records
- * below it are committed and visible to consumers). With one broker the ISR is the leader alone, so the high
- * watermark follows the log end offset as soon as an append returns. The replication issue adds the followers'
- * log end offsets.
+ * <p>The high watermark is the smallest log end offset among the ISR (the seeds' "high water mark": records below
+ * it are committed and visible to consumers). It does not advance while the ISR is smaller than
+ * {@code min.insync.replicas} (KIP-966's strict rule; capped at the replica count so a topic whose replication
+ * factor is below the setting still works). Followers learn it from the leader's fetch responses.
  *
- * <p>Thread-safety: appends and state changes synchronise on this object; reads go straight to the log, which
- * supports concurrent readers.
+ * <p>Thread-safety: state changes, appends and follower updates synchronise on this object; reads go straight to
+ * the log, which supports concurrent readers.
  */
 public final class Partition {
+    /** What a metadata update did to this broker's role for the partition. */
+    public enum RoleChange { BECAME_LEADER, BECAME_FOLLOWER, NEW_LEADER_EPOCH_AS_FOLLOWER, NONE }
+
     private final TopicIdPartition topicIdPartition;
     private final int localBrokerId;
     private final PartitionLog log;
+    private final Map<Integer, FollowerState> followers = new HashMap<>();
     private volatile PartitionState state;
     private volatile int minInsyncReplicas;
+    private volatile boolean fenced;
+    private long leaderEpochStartOffset;
+    private boolean isrChangeInFlight;
 
     /**
      * @param localBrokerId     this broker's {@code node.id}
      * @param minInsyncReplicas the topic's {@code min.insync.replicas}
+     * @param nowMs             the current time, for follower tracking when this broker leads
      */
     public Partition(TopicIdPartition topicIdPartition, int localBrokerId, PartitionLog log, PartitionState state,
-                     int minInsyncReplicas) {
+                     int minInsyncReplicas, long nowMs) {
         this.topicIdPartition = topicIdPartition;
         this.localBrokerId = localBrokerId;
         this.log = log;
         this.state = state;
         this.minInsyncReplicas = minInsyncReplicas;
-        maybeIncrementHighWatermark();
+        if (state.leader() == localBrokerId) {
+            becomeLeader(state, nowMs);
+        }
     }
 
     public TopicIdPartition topicIdPartition() {
@@ -63,18 +77,66 @@ public final class Partition {
         return state;
     }
 
-    /** @return true if this broker is the partition's leader */
-    public boolean isLeader() {
-        return state.leader() == localBrokerId;
+    public int minInsyncReplicas() {
+        return minInsyncReplicas;
     }
 
-    /** Applies a new partition state from the metadata store (leader, epoch, ISR). */
-    public synchronized void updateState(PartitionState newState, int newMinInsyncReplicas) {
-        if (newState.leader() == localBrokerId && newState.leaderEpoch() > state.leaderEpoch()) {
-            log.maybeAssignEpochStartOffset(newState.leaderEpoch(), log.logEndOffset());
-        }
-        this.state = newState;
+    /** @return true if this broker is the partition's leader and not fenced */
+    public boolean isLeader() {
+        return !fenced && state.leader() == localBrokerId;
+    }
+
+    /**
+     * Fences or unfences this replica: a broker that may have lost its etcd registration must not act as leader
+     * (appends and consumer reads get NOT_LEADER_OR_FOLLOWER) until it is registered again.
+     */
+    public void setFenced(boolean fenced) {
+        this.fenced = fenced;
+    }
+
+    /**
+     * Applies a new partition state from the metadata store (leader, epoch, ISR).
+     *
+     * @return how this broker's role changed
+     */
+    public synchronized RoleChange updateState(PartitionState newState, int newMinInsyncReplicas, long nowMs) {
+        PartitionState old = state;
         this.minInsyncReplicas = newMinInsyncReplicas;
+        this.state = newState;
+        boolean leaderNow = newState.leader() == localBrokerId;
+        boolean newEpoch = newState.leaderEpoch() != old.leaderEpoch();
+        if (leaderNow && (old.leader() != localBrokerId || newEpoch)) {
+            becomeLeader(newState, nowMs);
+            return RoleChange.BECAME_LEADER;
+        }
+        if (leaderNow) {
+            for (int replica : newState.replicas()) {
+                if (replica != localBrokerId) {
+                    followers.computeIfAbsent(replica, r -> new FollowerState(nowMs));
+                }
+            }
+            followers.keySet().retainAll(newState.replicas());
+            isrChangeInFlight = false;
+            maybeIncrementHighWatermark();
+            return RoleChange.NONE;
+        }
+        followers.clear();
+        if (old.leader() == localBrokerId) {
+            return RoleChange.BECAME_FOLLOWER;
+        }
+        return newEpoch || old.leader() != newState.leader() ? RoleChange.NEW_LEADER_EPOCH_AS_FOLLOWER : RoleChange.NONE;
+    }
+
+    private void becomeLeader(PartitionState newState, long nowMs) {
+        log.maybeAssignEpochStartOffset(newState.leaderEpoch(), log.logEndOffset());
+        leaderEpochStartOffset = log.logEndOffset();
+        followers.clear();
+        for (int replica : newState.replicas()) {
+            if (replica != localBrokerId) {
+                followers.put(replica, new FollowerState(nowMs));
+            }
+        }
+        isrChangeInFlight = false;
         maybeIncrementHighWatermark();
     }
 
@@ -91,9 +153,9 @@ public final class Partition {
      */
     public synchronized LogAppendInfo appendRecordsToLeader(MemoryRecords records, short requiredAcks) {
         PartitionState current = state;
-        if (current.leader() != localBrokerId) {
+        if (!isLeader()) {
             throw new NotLeaderOrFollowerException("broker " + localBrokerId + " is not the leader of " + topicPartition()
-                    + " (leader is " + current.leader() + ")");
+                    + " (leader is " + current.leader() + (fenced ? "; this broker is fenced" : "") + ")");
         }
         if (requiredAcks == -1 && current.isr().size() < minInsyncReplicas) {
             throw new NotEnoughReplicasException("ISR " + current.isr() + " of " + topicPartition()
@@ -120,7 +182,7 @@ public final class Partition {
                               Optional<Integer> currentLeaderEpoch) {
         PartitionState current = state;
         validateLeaderEpoch(current, currentLeaderEpoch);
-        if (current.leader() != localBrokerId) {
+        if (!isLeader()) {
             throw new NotLeaderOrFollowerException("broker " + localBrokerId + " is not the leader of " + topicPartition());
         }
         long maxOffsetExclusive = fromFollower ? log.logEndOffset() : log.highWatermark();
@@ -160,21 +222,116 @@ public final class Partition {
     }
 
     /**
-     * Advances the high watermark to the smallest log end offset in the ISR. With the leader alone in the ISR
-     * that is the leader's own log end offset.
+     * Records a follower's fetch (leader side): its fetch offset is its log end offset.
+     *
+     * @return true if the high watermark advanced
+     */
+    public synchronized boolean updateFollowerFetchState(int replicaId, long fetchOffset, long nowMs) {
+        FollowerState follower = followers.get(replicaId);
+        if (follower == null || !isLeader()) {
+            return false;
+        }
+        follower.onFetch(fetchOffset, log.logEndOffset(), nowMs);
+        return maybeIncrementHighWatermark();
+    }
+
+    /**
+     * @return the state to propose if some follower outside the ISR has caught up (its log end offset reached the
+     *         high watermark and the start of this leader's epoch), as Kafka's {@code maybeExpandIsr}
+     */
+    public synchronized Optional<PartitionState> proposeIsrExpansion() {
+        if (!isLeader() || isrChangeInFlight) {
+            return Optional.empty();
+        }
+        PartitionState current = state;
+        List<Integer> isr = new ArrayList<>(current.isr());
+        boolean changed = false;
+        for (Map.Entry<Integer, FollowerState> entry : followers.entrySet()) {
+            long leo = entry.getValue().logEndOffset();
+            if (!isr.contains(entry.getKey()) && leo >= log.highWatermark() && leo >= leaderEpochStartOffset) {
+                isr.add(entry.getKey());
+                changed = true;
+            }
+        }
+        return changed ? Optional.of(proposal(current, isr)) : Optional.empty();
+    }
+
+    /**
+     * @param replicaLagTimeMaxMs {@code replica.lag.time.max.ms}
+     * @return the state to propose if some ISR follower has not caught up within the lag time, as Kafka's
+     *         {@code maybeShrinkIsr}; the leader always stays
+     */
+    public synchronized Optional<PartitionState> proposeIsrShrink(long nowMs, long replicaLagTimeMaxMs) {
+        if (!isLeader() || isrChangeInFlight) {
+            return Optional.empty();
+        }
+        PartitionState current = state;
+        List<Integer> isr = new ArrayList<>(current.isr());
+        boolean changed = isr.removeIf(replica -> {
+            FollowerState follower = followers.get(replica);
+            return replica != localBrokerId && follower != null
+                    && nowMs - follower.lastCaughtUpTimeMs() > replicaLagTimeMaxMs;
+        });
+        return changed ? Optional.of(proposal(current, isr)) : Optional.empty();
+    }
+
+    private PartitionState proposal(PartitionState current, List<Integer> isr) {
+        List<Integer> ordered = current.replicas().stream().filter(isr::contains).toList();
+        return new PartitionState(current.leader(), current.leaderEpoch(), current.replicas(), ordered,
+                current.partitionEpoch() + 1);
+    }
+
+    /** Marks an ISR change as submitted (true) or finished (false); one at a time, as Kafka's AlterPartition. */
+    public synchronized void isrChangeInFlight(boolean inFlight) {
+        this.isrChangeInFlight = inFlight;
+    }
+
+    /**
+     * Advances the high watermark to the smallest log end offset in the ISR (leader side). A follower whose log
+     * end offset is not known yet holds it back.
      *
      * @return true if the high watermark moved
      */
     public synchronized boolean maybeIncrementHighWatermark() {
-        if (state.leader() != localBrokerId) {
+        PartitionState current = state;
+        if (current.leader() != localBrokerId) {
             return false;
         }
-        long before = log.highWatermark();
+        if (current.isr().size() < Math.min(minInsyncReplicas, current.replicas().size())) {
+            return false;
+        }
         long candidate = log.logEndOffset();
-        if (candidate > before) {
+        for (int replica : current.isr()) {
+            if (replica == localBrokerId) {
+                continue;
+            }
+            FollowerState follower = followers.get(replica);
+            long leo = follower == null ? -1L : follower.logEndOffset();
+            candidate = Math.min(candidate, leo < 0 ? log.highWatermark() : leo);
+        }
+        if (candidate > log.highWatermark()) {
             log.updateHighWatermark(candidate);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Appends batches fetched from the leader (follower side) and moves the local high watermark to the leader's,
+     * bounded by what this replica has.
+     *
+     * @param leaderHighWatermark the high watermark in the leader's fetch response
+     */
+    public LogAppendInfo appendRecordsAsFollower(MemoryRecords records, long leaderHighWatermark) {
+        LogAppendInfo info = log.appendAsFollower(records);
+        updateFollowerHighWatermark(leaderHighWatermark);
+        return info;
+    }
+
+    /** Follower side: adopts the leader's high watermark, never beyond the local log end offset. */
+    public void updateFollowerHighWatermark(long leaderHighWatermark) {
+        if (leaderHighWatermark >= 0 && state.leader() != localBrokerId) {
+            log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.broker.partition;
 
 import io.sluice.broker.config.TopicConfigs;
+import io.sluice.broker.replication.ReplicaFetcherManager;
 import io.sluice.metadata.MetadataDelta;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
@@ -34,15 +35,18 @@ public final class PartitionReconciler implements MetadataListener {
     private final TopicConfigs topicConfigs;
     private final Consumer<Partition> onAdded;
     private final Consumer<TopicPartition> onRemoved;
+    private final ReplicaFetcherManager fetchers;
 
     /**
      * @param topicConfigs    resolves a topic's effective configuration
+     * @param fetchers        the follower side: partitions led by another broker are fetched from it
      * @param onAdded         told when a partition starts being hosted (metrics)
      * @param onRemoved       told when a partition stops being hosted
      */
     public PartitionReconciler(int localBrokerId, LogManager logManager, ReplicaManager replicaManager,
-                               TopicConfigs topicConfigs,
+                               TopicConfigs topicConfigs, ReplicaFetcherManager fetchers,
                                Consumer<Partition> onAdded, Consumer<TopicPartition> onRemoved) {
+        this.fetchers = fetchers;
         this.localBrokerId = localBrokerId;
         this.logManager = logManager;
         this.replicaManager = replicaManager;
@@ -104,23 +108,41 @@ public final class PartitionReconciler implements MetadataListener {
                         logManager.deleteLog(tp);
                     });
             PartitionLog log = logManager.getOrCreateLog(tp, tip.topicId(), logConfig);
-            Partition partition = new Partition(tip, localBrokerId, log, state, minIsr);
-            if (state.leader() == localBrokerId) {
-                log.maybeAssignEpochStartOffset(state.leaderEpoch(), log.logEndOffset());
-            }
+            Partition partition = new Partition(tip, localBrokerId, log, state, minIsr, replicaManager.nowMs());
             replicaManager.addPartition(partition);
             onAdded.accept(partition);
+            if (state.leader() == localBrokerId) {
+                LOG.info("leading partition={} leaderEpoch={} isr={}", tp, state.leaderEpoch(), state.isr());
+            } else if (state.hasLeader()) {
+                fetchers.follow(partition, state.leader(), state.leaderEpoch());
+            }
             return;
         }
         logManager.updateConfig(tp, logConfig);
         boolean stateChanged = !existing.state().equals(state);
-        existing.updateState(state, minIsr);
+        Partition.RoleChange change = existing.updateState(state, minIsr, replicaManager.nowMs());
+        switch (change) {
+            case BECAME_LEADER -> {
+                fetchers.unfollow(tp);
+                LOG.info("became leader of partition={} leaderEpoch={} isr={}", tp, state.leaderEpoch(), state.isr());
+            }
+            case BECAME_FOLLOWER, NEW_LEADER_EPOCH_AS_FOLLOWER -> {
+                if (state.hasLeader()) {
+                    fetchers.follow(existing, state.leader(), state.leaderEpoch());
+                } else {
+                    fetchers.unfollow(tp);
+                    LOG.warn("partition={} has no leader (leaderEpoch={}, isr={})", tp, state.leaderEpoch(), state.isr());
+                }
+            }
+            case NONE -> { }
+        }
         if (stateChanged) {
             replicaManager.onHighWatermarkChanged(tp);
         }
     }
 
     private void remove(TopicPartition tp, String reason) {
+        fetchers.unfollow(tp);
         replicaManager.removePartition(tp).ifPresent(p -> {
             onRemoved.accept(tp);
             logManager.deleteLog(tp);

@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The partitions this broker hosts, and the two data paths through them: appending produced batches and reading
@@ -31,11 +33,53 @@ public final class ReplicaManager {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final DelayedOperationPurgatory<TopicPartition> producePurgatory;
     private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+    private final Time time;
+    private final IsrUpdater isrUpdater;
+    private volatile boolean fenced;
 
-    public ReplicaManager(int localBrokerId, ScheduledExecutorService timer) {
+    /**
+     * @param timer               runs purgatory timeouts and the ISR check
+     * @param isrUpdater          writes ISR changes proposed by partitions this broker leads
+     * @param replicaLagTimeMaxMs {@code replica.lag.time.max.ms}: a follower not caught up for this long leaves the
+     *                            ISR (checked every half of it)
+     */
+    public ReplicaManager(int localBrokerId, ScheduledExecutorService timer, Time time, IsrUpdater isrUpdater,
+                          long replicaLagTimeMaxMs) {
         this.localBrokerId = localBrokerId;
+        this.time = time;
+        this.isrUpdater = isrUpdater;
         this.producePurgatory = new DelayedOperationPurgatory<>("Produce", timer);
         this.fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
+        long period = Math.max(1, replicaLagTimeMaxMs / 2);
+        timer.scheduleAtFixedRate(() -> maybeShrinkIsr(replicaLagTimeMaxMs), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public long nowMs() {
+        return time.milliseconds();
+    }
+
+    /**
+     * Fences (or unfences) every hosted partition: while this broker cannot be sure etcd still lists it, it must
+     * not act as a leader, because the controller may already have elected another.
+     */
+    public void setFenced(boolean fenced) {
+        if (this.fenced != fenced) {
+            this.fenced = fenced;
+            LOG.warn("broker {} {} all partition leadership", localBrokerId, fenced ? "fenced:" : "unfenced: resuming");
+            partitions.values().forEach(p -> p.setFenced(fenced));
+            partitions.keySet().forEach(this::onHighWatermarkChanged);
+        }
+    }
+
+    private void maybeShrinkIsr(long replicaLagTimeMaxMs) {
+        try {
+            long now = time.milliseconds();
+            for (Partition partition : partitions.values()) {
+                partition.proposeIsrShrink(now, replicaLagTimeMaxMs).ifPresent(p -> isrUpdater.submit(partition, p));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("ISR check failed", e);
+        }
     }
 
     public int localBrokerId() {
@@ -44,6 +88,7 @@ public final class ReplicaManager {
 
     /** Starts hosting a partition (its log already open). */
     public void addPartition(Partition partition) {
+        partition.setFenced(fenced);
         partitions.put(partition.topicPartition(), partition);
         LOG.info("hosting partition={} leader={} leaderEpoch={} isr={}", partition.topicPartition(),
                 partition.state().leader(), partition.state().leaderEpoch(), partition.state().isr());
@@ -119,14 +164,19 @@ public final class ReplicaManager {
 
     /**
      * NONE once the high watermark reached {@code requiredOffset}; NOT_LEADER_OR_FOLLOWER if leadership moved;
-     * REQUEST_TIMED_OUT while still waiting.
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below {@code min.insync.replicas} after the append (as
+     * Kafka's DelayedProduce); REQUEST_TIMED_OUT while still waiting.
      */
     private Errors replicationStatus(TopicPartition tp, long requiredOffset) {
         Partition partition = partitions.get(tp);
         if (partition == null || !partition.isLeader()) {
             return Errors.NOT_LEADER_OR_FOLLOWER;
         }
-        return partition.highWatermark() >= requiredOffset ? Errors.NONE : Errors.REQUEST_TIMED_OUT;
+        if (partition.highWatermark() >= requiredOffset) {
+            return Errors.NONE;
+        }
+        return partition.state().isr().size() < partition.minInsyncReplicas()
+                ? Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND : Errors.REQUEST_TIMED_OUT;
     }
 
     /** Called when a partition's high watermark may have moved: wakes waiting acks=all produces and fetches. */
@@ -155,6 +205,13 @@ public final class ReplicaManager {
                 () -> readAll(params, requests), future);
         fetchPurgatory.tryCompleteElseWatch(delayed, requests.keySet(), params.maxWaitMs());
         return future;
+    }
+
+    private void onFollowerFetch(Partition partition, int replicaId, long fetchOffset) {
+        if (partition.updateFollowerFetchState(replicaId, fetchOffset, time.milliseconds())) {
+            producePurgatory.checkAndComplete(partition.topicPartition());
+        }
+        partition.proposeIsrExpansion().ifPresent(p -> isrUpdater.submit(partition, p));
     }
 
     private long availableBytes(FetchParams params, TopicPartition tp, PartitionFetchRequest request) {
@@ -187,6 +244,9 @@ public final class ReplicaManager {
             int limit = Math.min(request.maxBytes(), remainingResponseBytes);
             FetchDataInfo data = partition.read(request.fetchOffset(), limit, minOneMessage,
                     params.isFromFollower(), request.currentLeaderEpoch());
+            if (params.isFromFollower()) {
+                onFollowerFetch(partition, params.replicaId(), request.fetchOffset());
+            }
             return new FetchResult(Errors.NONE, partition.highWatermark(), partition.logStartOffset(),
                     partition.logEndOffset(), data.records());
         } catch (NotLeaderOrFollowerException | UnknownTopicOrPartitionException e) {

@@ -61,7 +61,8 @@ public final class ApiDispatcher {
         CompletableFuture<ApiMessage> future;
         try {
             future = handler.handle(context, request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // Answer with an error rather than leave the client waiting for a response that never comes.
             future = CompletableFuture.failedFuture(e);
         }
         return future.exceptionally(error -> request.getErrorResponse(unwrap(error)).data());

@@ -34,6 +34,7 @@ final class EtcdBrokerLease implements BrokerLease {
     private final CompletableFuture<Void> lost = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CloseableClient keepAlive;
+    private volatile long lastKeepAliveNanos = System.nanoTime();
 
     EtcdBrokerLease(BrokerRegistration registration, long leaseId, long brokerEpoch, Lease leases, EtcdCalls calls,
                     Consumer<EtcdBrokerLease> onClose) {
@@ -51,6 +52,8 @@ final class EtcdBrokerLease implements BrokerLease {
             public void onNext(LeaseKeepAliveResponse response) {
                 if (response.getTTL() <= 0) {
                     markLost("etcd reports the lease expired");
+                } else {
+                    lastKeepAliveNanos = System.nanoTime();
                 }
             }
 
@@ -92,6 +95,11 @@ final class EtcdBrokerLease implements BrokerLease {
     @Override
     public long brokerEpoch() {
         return brokerEpoch;
+    }
+
+    @Override
+    public long lastKeepAliveNanos() {
+        return lastKeepAliveNanos;
     }
 
     @Override
