@@ -116,6 +116,7 @@ public final class Broker implements AutoCloseable {
         closeables.add(0, fetchers);
         PartitionReconciler reconciler = new PartitionReconciler(nodeId, logManager, replicaManager,
                 topicConfigs, fetchers, metrics::partitionAdded, metrics::partitionRemoved);
+        metrics.registerReplicationGauges(replicaManager::partitions, cache::image);
         reconciler.reconcile(cache.image());
         MetadataCache.Subscription subscription = cache.addListener(reconciler);
         closeables.add(0, subscription::close);
@@ -192,6 +193,11 @@ public final class Broker implements AutoCloseable {
 
     public BrokerRegistration registration() {
         return registration;
+    }
+
+    /** @return this broker's current view of the cluster metadata */
+    public io.sluice.metadata.MetadataImage metadataImage() {
+        return store.cache().image();
     }
 
     /** Deregisters, stops the listeners, then flushes and closes the logs (a clean shutdown skips recovery). */

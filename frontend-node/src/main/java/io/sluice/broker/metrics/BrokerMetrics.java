@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code sluice_bytes_in_bytes_total} / {@code sluice_bytes_out_bytes_total}: request and response bytes</li>
  *   <li>{@code sluice_partition_log_end_offset}, {@code sluice_partition_high_watermark},
  *       {@code sluice_partition_log_start_offset}, {@code sluice_partition_size_bytes} per {@code topic,partition}</li>
+ *   <li>{@code sluice_partition_in_sync_replicas} per partition this broker leads; {@code sluice_partitions_under_replicated}
+ *       (partitions this broker leads whose ISR is smaller than the replica set) and {@code sluice_partitions_offline}
+ *       (partitions in the cluster without a live leader), as Kafka's UnderReplicatedPartitions and
+ *       OfflinePartitionsCount</li>
  *   <li>JVM memory, GC, threads and CPU</li>
  * </ul>
  */
@@ -87,7 +91,28 @@ public final class BrokerMetrics implements RequestObserver {
                 Gauge.builder("sluice.partition.log.start.offset", partition, Partition::logStartOffset).tags(tags)
                         .description("log start offset (earliest readable offset)").register(registry),
                 Gauge.builder("sluice.partition.size", partition, p -> p.log().size()).tags(tags).baseUnit("bytes")
-                        .description("bytes of the partition's local log segments").register(registry)));
+                        .description("bytes of the partition's local log segments").register(registry),
+                Gauge.builder("sluice.partition.in.sync.replicas", partition, p -> p.state().isr().size()).tags(tags)
+                        .description("ISR size as this broker last saw it").register(registry)));
+    }
+
+    /**
+     * Registers the replication health gauges.
+     *
+     * @param hosted   the partitions this broker hosts
+     * @param metadata the cluster metadata (for partitions without a live leader)
+     */
+    public void registerReplicationGauges(java.util.function.Supplier<java.util.Collection<Partition>> hosted,
+                                          java.util.function.Supplier<io.sluice.metadata.MetadataImage> metadata) {
+        Gauge.builder("sluice.partitions.under.replicated", hosted, h -> h.get().stream()
+                        .filter(p -> p.isLeader() && p.state().isr().size() < p.state().replicas().size()).count())
+                .description("partitions this broker leads whose ISR is smaller than their replica set")
+                .register(registry);
+        Gauge.builder("sluice.partitions.offline", metadata, m -> {
+            io.sluice.metadata.MetadataImage image = m.get();
+            return image.topicsByName().values().stream().flatMap(t -> t.partitions().values().stream())
+                    .filter(state -> !state.hasLeader() || image.broker(state.leader()).isEmpty()).count();
+        }).description("partitions in the cluster without a live leader").register(registry);
     }
 
     /** Stops exporting a partition that is no longer hosted. */

@@ -75,6 +75,10 @@ public final class TestBroker implements AutoCloseable {
         return "127.0.0.1:" + broker.kafkaAddress().getPort();
     }
 
+    public Path logDir() {
+        return Path.of(settings.get("log.dirs"));
+    }
+
     public String httpUrl() {
         return "http://127.0.0.1:" + broker.httpPort();
     }
