@@ -8,6 +8,7 @@ import io.sluice.broker.api.DeleteRecordsHandler;
 import io.sluice.broker.api.DeleteTopicsHandler;
 import io.sluice.broker.api.DescribeClusterHandler;
 import io.sluice.broker.api.DescribeConfigsHandler;
+import io.sluice.broker.api.ElectLeadersHandler;
 import io.sluice.broker.api.FetchHandler;
 import io.sluice.broker.api.FindCoordinatorHandler;
 import io.sluice.broker.api.IncrementalAlterConfigsHandler;
@@ -32,6 +33,8 @@ import io.sluice.metadata.BrokerRegistration;
 import io.sluice.metadata.MetadataCache;
 import io.sluice.metadata.MetadataStore;
 import io.sluice.metadata.MetadataStoreConfig;
+import io.sluice.metadata.controller.Controller;
+import io.sluice.metadata.controller.ControllerConfig;
 import io.sluice.metadata.producer.ProducerIdManager;
 import io.sluice.storage.log.LogManager;
 import org.apache.kafka.common.utils.Time;
@@ -110,7 +113,11 @@ public final class Broker implements AutoCloseable {
         closeables.add(0, logManager);
 
         BrokerMetrics metrics = new BrokerMetrics(nodeId);
-        ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler, Time.SYSTEM, new IsrUpdater(store),
+        java.util.concurrent.atomic.AtomicReference<BrokerMembership> membershipRef =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        IsrUpdater isrUpdater = new IsrUpdater(store, nodeId,
+                () -> membershipRef.get() == null ? -1L : membershipRef.get().brokerEpoch());
+        ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler, Time.SYSTEM, isrUpdater,
                 config.replicaLagTimeMaxMs());
         ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, cache::image, config.fetcherConfig());
         closeables.add(0, fetchers);
@@ -121,6 +128,8 @@ public final class Broker implements AutoCloseable {
         MetadataCache.Subscription subscription = cache.addListener(reconciler);
         closeables.add(0, subscription::close);
 
+        Controller controller = Controller.start(store, nodeId, ControllerConfig.fromBrokerSettings(config.originals()));
+        closeables.add(0, controller);
         TopicAdmin topicAdmin = new TopicAdmin(store, storeConfig.requestTimeout());
         ProducerIdManager producerIds = new ProducerIdManager(nodeId, store::allocateProducerIdBlock);
         ApiDispatcher dispatcher = new ApiDispatcher();
@@ -137,6 +146,7 @@ public final class Broker implements AutoCloseable {
                 .register(new DescribeConfigsHandler(topicAdmin, topicConfigs, config))
                 .register(new IncrementalAlterConfigsHandler(topicAdmin))
                 .register(new DescribeClusterHandler(topicAdmin))
+                .register(new ElectLeadersHandler(controller))
                 .register(new InitProducerIdHandler(producerIds::nextProducerId))
                 .register(new FindCoordinatorHandler(() -> registration))
                 .register(new OffsetFetchHandler());
@@ -168,12 +178,34 @@ public final class Broker implements AutoCloseable {
         registration = new BrokerRegistration(nodeId, host, port, httpPort, config.rack());
         BrokerMembership membership = new BrokerMembership(store, registration, config.brokerSessionTimeoutMs(),
                 replicaManager::setFenced);
+        membershipRef.set(membership);
         membership.start(scheduler, STARTUP_TIMEOUT.toMillis());
         closeables.add(0, membership);
         cache.awaitLatest(STARTUP_TIMEOUT).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitController(cache, STARTUP_TIMEOUT);
         ready = true;
         LOG.info("broker started nodeId={} clusterId={} kafka={} http={} logDir={}", nodeId, clusterId,
                 kafkaListener.boundAddress(), httpServer == null ? "off" : "127.0.0.1:" + httpPort, config.logDir());
+    }
+
+    /**
+     * Waits (bounded) until some broker is the active controller, so that clients asking this broker for the
+     * controller get an answer; a cluster whose controller is being re-elected still starts after the timeout.
+     */
+    private static void awaitController(MetadataCache cache, Duration timeout) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Void> known = new java.util.concurrent.CompletableFuture<>();
+        try (MetadataCache.Subscription ignored = cache.addListener((delta, image) -> {
+            if (image.controllerId() >= 0) {
+                known.complete(null);
+            }
+        })) {
+            if (cache.image().controllerId() >= 0) {
+                known.complete(null);
+            }
+            known.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("no active controller after {} ms; serving anyway", timeout.toMillis());
+        }
     }
 
     /** @return true once the broker is registered and serving, until it starts shutting down */

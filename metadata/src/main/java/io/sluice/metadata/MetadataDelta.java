@@ -15,18 +15,23 @@ import java.util.Optional;
  * @param previousRevision    revision of the image before
  * @param revision            revision of the image after
  * @param clusterIdCreated    the cluster id if it appeared in this step
- * @param registeredBrokers   brokers that appeared or whose registration changed (new value)
+ * @param registeredBrokers   brokers that appeared, whose registration changed, or that registered again (a new
+ *                            broker epoch, e.g. after a restart whose deregistration fell into the same step); new
+ *                            value
  * @param unregisteredBrokers brokers that disappeared (old value): lease revoked or expired
  * @param createdTopics       topics that appeared (by topic ID)
  * @param deletedTopics       topics that disappeared (old value)
  * @param changedTopics       topics present in both whose configs or partitions changed (new value)
  * @param partitionChanges    every partition that appeared, disappeared or changed state, including those of created
  *                            and deleted topics
+ * @param controllerChanged   whether the active controller or the controller epoch changed (see
+ *                            {@link MetadataImage#controllerId()})
  */
 public record MetadataDelta(long previousRevision, long revision, Optional<String> clusterIdCreated,
                             List<BrokerRegistration> registeredBrokers, List<BrokerRegistration> unregisteredBrokers,
                             List<TopicMetadata> createdTopics, List<TopicMetadata> deletedTopics,
-                            List<TopicMetadata> changedTopics, List<PartitionChange> partitionChanges) {
+                            List<TopicMetadata> changedTopics, List<PartitionChange> partitionChanges,
+                            boolean controllerChanged) {
 
     public MetadataDelta {
         Objects.requireNonNull(clusterIdCreated, "clusterIdCreated");
@@ -38,13 +43,23 @@ public record MetadataDelta(long previousRevision, long revision, Optional<Strin
         partitionChanges = List.copyOf(partitionChanges);
     }
 
+    /** A delta in which the controller did not change. */
+    public MetadataDelta(long previousRevision, long revision, Optional<String> clusterIdCreated,
+                         List<BrokerRegistration> registeredBrokers, List<BrokerRegistration> unregisteredBrokers,
+                         List<TopicMetadata> createdTopics, List<TopicMetadata> deletedTopics,
+                         List<TopicMetadata> changedTopics, List<PartitionChange> partitionChanges) {
+        this(previousRevision, revision, clusterIdCreated, registeredBrokers, unregisteredBrokers, createdTopics,
+            deletedTopics, changedTopics, partitionChanges, false);
+    }
+
     /** Computes the delta from {@code previous} to {@code next}. Topics are matched by topic ID. */
     public static MetadataDelta between(MetadataImage previous, MetadataImage next) {
         Optional<String> clusterId = previous.clusterId().isEmpty() ? next.clusterId() : Optional.empty();
         List<BrokerRegistration> registered = new ArrayList<>();
         List<BrokerRegistration> unregistered = new ArrayList<>();
         next.brokers().forEach((id, broker) -> {
-            if (!broker.equals(previous.brokers().get(id))) {
+            if (!broker.equals(previous.brokers().get(id))
+                || !previous.brokerEpoch(id).equals(next.brokerEpoch(id))) {
                 registered.add(broker);
             }
         });
@@ -73,8 +88,10 @@ public record MetadataDelta(long previousRevision, long revision, Optional<Strin
                 addPartitionChanges(entry.getValue(), null, partitions);
             }
         }
+        boolean controllerChanged = previous.controllerId() != next.controllerId()
+            || previous.controllerEpoch() != next.controllerEpoch();
         return new MetadataDelta(previous.revision(), next.revision(), clusterId, registered, unregistered,
-            created, deleted, changed, partitions);
+            created, deleted, changed, partitions, controllerChanged);
     }
 
     private static void addPartitionChanges(TopicMetadata before, TopicMetadata after, List<PartitionChange> out) {
@@ -96,6 +113,6 @@ public record MetadataDelta(long previousRevision, long revision, Optional<Strin
     public boolean isEmpty() {
         return clusterIdCreated.isEmpty() && registeredBrokers.isEmpty() && unregisteredBrokers.isEmpty()
             && createdTopics.isEmpty() && deletedTopics.isEmpty() && changedTopics.isEmpty()
-            && partitionChanges.isEmpty();
+            && partitionChanges.isEmpty() && !controllerChanged;
     }
 }

@@ -143,6 +143,39 @@ public interface MetadataStore extends AutoCloseable {
                                                            PartitionState next);
 
     /**
+     * As {@link #compareAndSetPartitionState(Uuid, int, PartitionState, PartitionState)}, written on behalf of a
+     * broker (a partition leader shrinking or expanding its ISR, Sluice's AlterPartition): the same transaction also
+     * requires the broker's registration {@code brokers/<writerBrokerId>} to still be the one created at
+     * {@code writerBrokerEpoch} ({@link BrokerLease#brokerEpoch()}). A broker whose lease expired (paused, cut off)
+     * or that registered again since can then change nothing, as Kafka's controller rejects an AlterPartition with a
+     * stale broker epoch. Compare {@code expected} including its leader epoch, so a change made meanwhile by the
+     * controller (a new leader epoch) makes the write return false.
+     *
+     * @return true if written; false if the current state is not {@code expected}
+     * @throws org.apache.kafka.common.errors.StaleBrokerEpochException (STALE_BROKER_EPOCH, through the future) if
+     *         the writer's registration is gone or has another epoch; nothing was written
+     * @throws org.apache.kafka.common.errors.UnknownTopicIdException if the topic does not exist
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if the partition does not exist
+     * @throws org.apache.kafka.common.errors.InvalidUpdateVersionException if the epochs do not move forward
+     */
+    CompletableFuture<Boolean> compareAndSetPartitionState(Uuid topicId, int partition, PartitionState expected,
+                                                           PartitionState next, int writerBrokerId,
+                                                           long writerBrokerEpoch);
+
+    /**
+     * Tries once to become the active controller: if no controller holds the {@code controller} key, creates it
+     * under a new lease of {@code leaseTtl} (kept alive in the background) and increments the persisted controller
+     * epoch, in one transaction. Of concurrent candidates exactly one wins each epoch. Completes once this store's
+     * cache shows the new controller ({@link MetadataImage#controllerId()}).
+     *
+     * @param leaseTtl the controller lease TTL, rounded up to whole seconds; when the holder dies or is paused longer,
+     *                 etcd deletes the key and another broker can win. etcd silently raises TTLs below its minimum
+     *                 (about 1.5 x its election timeout).
+     * @return the won session, or empty if another controller is active
+     */
+    CompletableFuture<Optional<ControllerSession>> tryBecomeController(int brokerId, java.time.Duration leaseTtl);
+
+    /**
      * Reserves the next block of {@link ProducerIdBlock#DEFAULT_BLOCK_SIZE} producer ids for a broker
      * (compare-and-swap on a counter key, retried on contention). Blocks never overlap, across all brokers and
      * restarts. Use {@link io.sluice.metadata.producer.ProducerIdManager} to hand out single ids.
@@ -153,7 +186,8 @@ public interface MetadataStore extends AutoCloseable {
     MetadataCache cache();
 
     /**
-     * Revokes the leases of brokers registered through this store, stops the cache and closes the etcd client.
+     * Revokes the leases of brokers registered through this store and of controller sessions won through it, stops
+     * the cache and closes the etcd client.
      * Pending futures fail.
      */
     @Override

@@ -81,6 +81,31 @@ class MetadataModelTest {
     }
 
     @Test
+    void deltaReportsReRegisteredBrokersAndControllerChanges() {
+        BrokerRegistration b1 = BrokerRegistration.of(1, "h1", 9092, 0);
+        MetadataImage before = new MetadataImage(10, Optional.of("c"), Map.of(1, b1), Map.of(1, 5L), List.of(),
+            MetadataImage.NO_CONTROLLER, 3);
+        MetadataImage restarted = new MetadataImage(12, Optional.of("c"), Map.of(1, b1), Map.of(1, 11L), List.of(),
+            MetadataImage.NO_CONTROLLER, 3);
+        MetadataImage elected = new MetadataImage(13, Optional.of("c"), Map.of(1, b1), Map.of(1, 11L), List.of(),
+            1, 4);
+
+        MetadataDelta restart = MetadataDelta.between(before, restarted);
+        assertThat(restart.registeredBrokers()).as("same registration, new broker epoch").containsExactly(b1);
+        assertThat(restart.controllerChanged()).isFalse();
+        MetadataDelta election = MetadataDelta.between(restarted, elected);
+        assertThat(election.controllerChanged()).isTrue();
+        assertThat(election.isEmpty()).isFalse();
+        assertThat(elected.controllerId()).isEqualTo(1);
+        assertThat(elected.controllerEpoch()).isEqualTo(4);
+        assertThat(elected.brokerEpoch(1)).hasValue(11L);
+        assertThat(elected.brokerEpoch(2)).isEmpty();
+        assertThat(elected.withRevision(20).controllerEpoch()).isEqualTo(4);
+        assertThat(new MetadataImage(1, Optional.empty(), Map.of(), Map.of(7, 3L), List.of(), -1, 0).brokerEpochs())
+            .as("epochs of brokers that are not live are dropped").isEmpty();
+    }
+
+    @Test
     void imageLooksUpByNameIdAndPartition() {
         Uuid id = Uuid.randomUuid();
         MetadataImage image = new MetadataImage(5, Optional.of("c"), Map.of(),

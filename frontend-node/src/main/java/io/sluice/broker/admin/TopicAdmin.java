@@ -47,11 +47,11 @@ public final class TopicAdmin {
     }
 
     /**
-     * @return the broker Kafka clients should treat as the controller. Any broker can serve admin writes (they
-     *         go to etcd), so this is the lowest live broker id, or -1 when none is live.
+     * @return the active controller's broker id (elected through etcd, see docs/controller.md), or -1 while there
+     *         is none. Admin writes can go to any broker: they are etcd transactions.
      */
     public int controllerId(MetadataImage image) {
-        return image.brokers().isEmpty() ? -1 : image.brokers().firstKey();
+        return image.controllerId();
     }
 
     /**

@@ -91,7 +91,7 @@ final class DevCommand implements Callable<Integer> {
                 System.exit(1);
             }
         }
-        printBanner(etcd.endpoint());
+        printBanner(etcd.endpoint(), processes);
         stop.await();
         return 0;
     }
@@ -107,6 +107,7 @@ final class DevCommand implements Callable<Integer> {
         props.setProperty("num.partitions", "1");
         props.setProperty("default.replication.factor", Integer.toString(Math.min(brokers, 3)));
         props.setProperty("min.insync.replicas", brokers >= 3 ? "2" : "1");
+        props.setProperty("controller.lease.ttl.ms", "6000");
         Path file = brokerDir.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             props.store(writer, "written by sluice dev; edited values are overwritten on the next start");
@@ -141,7 +142,7 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
-    private void printBanner(String etcdEndpoint) {
+    private void printBanner(String etcdEndpoint, List<BrokerProcess> processes) {
         StringBuilder bootstrap = new StringBuilder();
         for (int i = 0; i < brokers; i++) {
             bootstrap.append(i == 0 ? "" : ",").append("127.0.0.1:").append(kafkaPort + i);
@@ -150,10 +151,13 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("Sluice is running: " + brokers + " broker(s), etcd at " + etcdEndpoint);
         System.out.println("  bootstrap.servers = " + bootstrap);
         System.out.println("  HTTP API          = http://127.0.0.1:" + httpPort + "  (metrics: /metrics)");
-        System.out.println("  broker logs       = " + dataDir.resolve("broker-1").resolve("broker.log"));
+        System.out.println("  broker logs       = " + dataDir.resolve("broker-N").resolve("broker.log")
+                + "  (pids: " + processes.stream().map(p -> Long.toString(p.pid())).toList() + ")");
         System.out.println();
         System.out.println("Try it (Kafka CLI tools or kafka-clients, only the bootstrap address changed):");
-        System.out.println("  kafka-topics.sh --bootstrap-server " + bootstrap + " --create --topic peter-test01 --partitions 1");
+        System.out.println("  kafka-topics.sh --bootstrap-server " + bootstrap + " --create --topic peter-test01 --partitions 3"
+                + " --replication-factor " + Math.min(brokers, 3));
+        System.out.println("  kafka-topics.sh --bootstrap-server " + bootstrap + " --describe --topic peter-test01");
         System.out.println("  kafka-console-producer.sh --bootstrap-server " + bootstrap + " --topic peter-test01");
         System.out.println("  kafka-console-consumer.sh --bootstrap-server " + bootstrap + " --topic peter-test01 --partition 0 --from-beginning");
         System.out.println("  curl -s -X POST http://127.0.0.1:" + httpPort + "/v3/clusters/local/topics/peter-test01/records \\");

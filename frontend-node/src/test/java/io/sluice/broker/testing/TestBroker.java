@@ -60,6 +60,7 @@ public final class TestBroker implements AutoCloseable {
         settings.put("etcd.endpoints", etcdEndpoint);
         settings.put("etcd.namespace", namespace);
         settings.put("broker.session.timeout.ms", "2000");
+        settings.put("controller.lease.ttl.ms", "2000");
         return settings;
     }
 

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Builds and parses the etcd keys of one namespace. The layout (documented in {@code docs/etcd-key-layout.md}):
  * <pre>
  * &lt;ns&gt;/v1/cluster-id
- * &lt;ns&gt;/v1/controller                            (reserved)
+ * &lt;ns&gt;/v1/controller
+ * &lt;ns&gt;/v1/controller-epoch
  * &lt;ns&gt;/v1/brokers/&lt;brokerId&gt;
  * &lt;ns&gt;/v1/topic-names/&lt;name with '.' → '_'&gt;
  * &lt;ns&gt;/v1/topics/&lt;topicId&gt;
@@ -24,6 +25,7 @@ final class EtcdKeys {
 
     private static final String CLUSTER_ID = "cluster-id";
     private static final String CONTROLLER = "controller";
+    private static final String CONTROLLER_EPOCH = "controller-epoch";
     private static final String BROKERS = "brokers/";
     private static final String TOPIC_NAMES = "topic-names/";
     private static final String TOPICS = "topics/";
@@ -49,6 +51,10 @@ final class EtcdKeys {
 
     ByteSequence controller() {
         return bytes(root + CONTROLLER);
+    }
+
+    ByteSequence controllerEpoch() {
+        return bytes(root + CONTROLLER_EPOCH);
     }
 
     ByteSequence broker(int brokerId) {
@@ -97,6 +103,8 @@ final class EtcdKeys {
                 return new MetadataKey.ClusterId();
             } else if (rest.equals(CONTROLLER)) {
                 return new MetadataKey.Controller();
+            } else if (rest.equals(CONTROLLER_EPOCH)) {
+                return new MetadataKey.ControllerEpoch();
             } else if (rest.equals(PRODUCER_IDS)) {
                 return new MetadataKey.ProducerIds();
             } else if (rest.equals(SYNC)) {

@@ -1,8 +1,12 @@
 package io.sluice.metadata.etcd;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
 import io.sluice.metadata.BrokerLease;
 import io.sluice.metadata.BrokerRegistration;
+import io.sluice.metadata.ControllerSession;
 import io.sluice.metadata.MetadataCache;
 import io.sluice.metadata.MetadataStore;
 import io.sluice.metadata.MetadataStoreConfig;
@@ -13,6 +17,7 @@ import io.sluice.metadata.TopicMetadata;
 import io.sluice.metadata.placement.ReplicaPlacer;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,8 @@ public final class EtcdMetadataStore implements MetadataStore {
     private final TopicWriter topicWriter;
     private final PartitionStateWriter partitionWriter;
     private final ProducerIdAllocator producerIds;
+    private final ControllerElections controllerElections;
+    private final EtcdKeys keys;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EtcdMetadataStore(MetadataStoreConfig config, Client client) {
@@ -61,7 +68,7 @@ public final class EtcdMetadataStore implements MetadataStore {
         String name = config.namespace().substring(1).replace('/', '-') + "-" + INSTANCES.incrementAndGet();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sluice-metadata-scheduler-" + name));
         this.callbacks = Executors.newCachedThreadPool(daemon("sluice-metadata-callback-" + name));
-        EtcdKeys keys = new EtcdKeys(config.namespace());
+        this.keys = new EtcdKeys(config.namespace());
         EtcdCalls calls = new EtcdCalls(config.requestTimeout());
         this.cache = new EtcdMetadataCache(client, keys, calls, scheduler, name,
             EtcdMetadataCache.DEFAULT_PAGE_SIZE);
@@ -74,6 +81,7 @@ public final class EtcdMetadataStore implements MetadataStore {
         this.topicWriter = new TopicWriter(ctx, topicReader, placer);
         this.partitionWriter = new PartitionStateWriter(ctx);
         this.producerIds = new ProducerIdAllocator(ctx, ProducerIdBlock.DEFAULT_BLOCK_SIZE);
+        this.controllerElections = new ControllerElections(ctx, client.getLeaseClient(), partitionWriter);
     }
 
     /** Builds the jetcd client (no call is made yet) and starts the cache loading in the background. */
@@ -155,6 +163,25 @@ public final class EtcdMetadataStore implements MetadataStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> compareAndSetPartitionState(Uuid topicId, int partition,
+                                                                  PartitionState expected, PartitionState next,
+                                                                  int writerBrokerId, long writerBrokerEpoch) {
+        ByteSequence key = keys.broker(writerBrokerId);
+        PartitionStateWriter.Guard registered = new PartitionStateWriter.Guard(key,
+            new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(writerBrokerEpoch)),
+            kv -> kv.map(k -> k.getCreateRevision() == writerBrokerEpoch).orElse(false),
+            () -> new StaleBrokerEpochException("Broker " + writerBrokerId + " with broker epoch "
+                + writerBrokerEpoch + " is no longer registered (its lease ended or it registered again)"));
+        return partitionWriter.compareAndSet(topicId, partition, expected, next, List.of(registered),
+            "broker " + writerBrokerId + " (broker epoch " + writerBrokerEpoch + ")");
+    }
+
+    @Override
+    public CompletableFuture<Optional<ControllerSession>> tryBecomeController(int brokerId, Duration leaseTtl) {
+        return controllerElections.tryBecomeController(brokerId, leaseTtl);
+    }
+
+    @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIdBlock(int brokerId) {
         return producerIds.allocate(brokerId);
     }
@@ -169,6 +196,7 @@ public final class EtcdMetadataStore implements MetadataStore {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        controllerElections.closeAll();
         registrar.closeAll();
         cache.close();
         scheduler.shutdownNow();

@@ -34,6 +34,9 @@ final class ImageBuilder {
     private final EtcdKeys keys;
     private String clusterId;
     private final Map<Integer, BrokerRegistration> brokers = new HashMap<>();
+    private final Map<Integer, Long> brokerEpochs = new HashMap<>();
+    private StoredValues.ControllerValue controller;
+    private int controllerEpoch;
     private final Map<Uuid, StoredValues.TopicValue> topics = new HashMap<>();
     private final Map<Uuid, Map<Integer, PartitionState>> partitionStates = new HashMap<>();
     private final Map<Uuid, TopicMetadata> built = new HashMap<>();
@@ -50,6 +53,11 @@ final class ImageBuilder {
                 clusterId = decode(kv, StoredValues.ClusterIdValue.class).clusterId();
             } else if (key instanceof MetadataKey.Broker b) {
                 brokers.put(b.brokerId(), decode(kv, StoredValues.BrokerValue.class).toRegistration());
+                brokerEpochs.put(b.brokerId(), kv.getCreateRevision());
+            } else if (key instanceof MetadataKey.Controller) {
+                controller = decode(kv, StoredValues.ControllerValue.class);
+            } else if (key instanceof MetadataKey.ControllerEpoch) {
+                controllerEpoch = decode(kv, StoredValues.ControllerEpochValue.class).epoch();
             } else if (key instanceof MetadataKey.Topic t) {
                 topics.put(t.topicId(), decode(kv, StoredValues.TopicValue.class));
                 built.remove(t.topicId());
@@ -58,7 +66,7 @@ final class ImageBuilder {
                 partitionStates.computeIfAbsent(p.topicId(), id -> new HashMap<>()).put(p.partition(), state);
                 built.remove(p.topicId());
             }
-            // name claims, producer ids, sync markers, reserved and unknown keys are not part of the image
+            // name claims, producer ids, sync markers and unknown keys are not part of the image
         } catch (RuntimeException e) {
             LOG.error("Ignoring undecodable metadata at {}: {}", kv.getKey().toString(StandardCharsets.UTF_8),
                 e.getMessage());
@@ -73,6 +81,11 @@ final class ImageBuilder {
             clusterId = null;
         } else if (key instanceof MetadataKey.Broker b) {
             brokers.remove(b.brokerId());
+            brokerEpochs.remove(b.brokerId());
+        } else if (key instanceof MetadataKey.Controller) {
+            controller = null;
+        } else if (key instanceof MetadataKey.ControllerEpoch) {
+            controllerEpoch = 0;
         } else if (key instanceof MetadataKey.Topic t) {
             topics.remove(t.topicId());
             built.remove(t.topicId());
@@ -103,7 +116,10 @@ final class ImageBuilder {
             }
             out.add(topic);
         }
-        return new MetadataImage(revision, Optional.ofNullable(clusterId), brokers, out);
+        int controllerId = controller == null ? MetadataImage.NO_CONTROLLER : controller.brokerId();
+        int epoch = Math.max(controllerEpoch, controller == null ? 0 : controller.epoch());
+        return new MetadataImage(revision, Optional.ofNullable(clusterId), brokers, brokerEpochs, out, controllerId,
+            epoch);
     }
 
     private static <T extends StoredValues.Versioned> T decode(KeyValue kv, Class<T> type) {

@@ -33,8 +33,12 @@ sealed interface MetadataKey {
     record Sync() implements MetadataKey {
     }
 
-    /** {@code <ns>/v1/controller} (reserved). */
+    /** {@code <ns>/v1/controller}: the active controller (lease-bound). */
     record Controller() implements MetadataKey {
+    }
+
+    /** {@code <ns>/v1/controller-epoch}: the latest controller epoch (persistent). */
+    record ControllerEpoch() implements MetadataKey {
     }
 
     /** Any other key under the namespace (written by a newer version, or garbage); ignored. */

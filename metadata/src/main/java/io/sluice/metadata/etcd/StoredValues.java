@@ -91,6 +91,20 @@ final class StoredValues {
     record ProducerIdsValue(int version, long nextProducerId, int lastBrokerId) implements Versioned {
     }
 
+    /**
+     * {@code controller}: the active controller, bound to its lease (deleted by etcd when the lease ends). Written in
+     * the same transaction as {@link ControllerEpochValue} with the same epoch.
+     */
+    record ControllerValue(int version, int brokerId, int epoch) implements Versioned {
+    }
+
+    /**
+     * {@code controller-epoch}: the epoch of the latest controller election, never deleted; each election writes
+     * {@code epoch + 1}. {@code brokerId} is the broker elected at that epoch.
+     */
+    record ControllerEpochValue(int version, int epoch, int brokerId) implements Versioned {
+    }
+
     /** {@code sync}: a marker written to make every cache see a fresh revision of this namespace. */
     record SyncValue(int version, String writer) implements Versioned {
     }

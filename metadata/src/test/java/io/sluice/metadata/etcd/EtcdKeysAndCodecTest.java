@@ -29,6 +29,7 @@ class EtcdKeysAndCodecTest {
         Uuid id = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
         assertThat(s(keys.clusterId())).isEqualTo("/sluice/v1/cluster-id");
         assertThat(s(keys.controller())).isEqualTo("/sluice/v1/controller");
+        assertThat(s(keys.controllerEpoch())).isEqualTo("/sluice/v1/controller-epoch");
         assertThat(s(keys.broker(7))).isEqualTo("/sluice/v1/brokers/7");
         assertThat(s(keys.topicName("my.topic_x"))).isEqualTo("/sluice/v1/topic-names/my_topic_x");
         assertThat(s(keys.topic(id))).isEqualTo("/sluice/v1/topics/AAAAAAAAAAAAAAAAAAAAAQ");
@@ -47,6 +48,8 @@ class EtcdKeysAndCodecTest {
         assertThat(keys.parse(keys.partition(id, 9))).isEqualTo(new MetadataKey.Partition(id, 9));
         assertThat(keys.parse(keys.topicName("a.b"))).isEqualTo(new MetadataKey.TopicName("a_b"));
         assertThat(keys.parse(keys.producerIds())).isEqualTo(new MetadataKey.ProducerIds());
+        assertThat(keys.parse(keys.controller())).isEqualTo(new MetadataKey.Controller());
+        assertThat(keys.parse(keys.controllerEpoch())).isEqualTo(new MetadataKey.ControllerEpoch());
         assertThat(keys.parse(EtcdKeys.bytes("/sluice/v1/brokers/x"))).isInstanceOf(MetadataKey.Unknown.class);
         assertThat(keys.parse(EtcdKeys.bytes("/sluice/v2/brokers/1"))).isInstanceOf(MetadataKey.Unknown.class);
         assertThat(new EtcdKeys("/other").parse(keys.broker(1))).isInstanceOf(MetadataKey.Unknown.class);
@@ -61,6 +64,11 @@ class EtcdKeysAndCodecTest {
             "{\"version\":1,\"brokerId\":3,\"host\":\"host\",\"kafkaPort\":9092,\"httpPort\":8080,\"rack\":\"r1\"}");
         assertThat(ValueCodec.decode(encoded, StoredValues.BrokerValue.class, keys.broker(3)).toRegistration())
             .isEqualTo(broker);
+
+        assertThat(s(ValueCodec.encode(new StoredValues.ControllerValue(StoredValues.VERSION, 2, 5))))
+            .isEqualTo("{\"version\":1,\"brokerId\":2,\"epoch\":5}");
+        assertThat(s(ValueCodec.encode(new StoredValues.ControllerEpochValue(StoredValues.VERSION, 5, 2))))
+            .isEqualTo("{\"version\":1,\"epoch\":5,\"brokerId\":2}");
 
         PartitionState state = new PartitionState(2, 4, List.of(1, 2), List.of(2), 7);
         assertThat(ValueCodec.decode(ValueCodec.encode(StoredValues.PartitionValue.of(state)),

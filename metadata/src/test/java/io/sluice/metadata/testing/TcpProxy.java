@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
     private volatile ServerSocket server;
     private volatile int port;
 
@@ -63,14 +64,34 @@ public final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                if (!register(s, client)) {
+                    return;
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                if (!register(s, upstream)) {
+                    closeQuietly(client);
+                    return;
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
                 // closed by cut() or close(), or the target refused: the client sees a reset
             }
+        }
+    }
+
+    /**
+     * Tracks a socket of a connection accepted on {@code s}, unless {@link #cut()} closed {@code s} meanwhile (then
+     * the socket is closed: a connection accepted just before a cut must not survive it).
+     */
+    private boolean register(ServerSocket s, Socket socket) {
+        synchronized (lock) {
+            if (s.isClosed()) {
+                closeQuietly(socket);
+                return false;
+            }
+            sockets.add(socket);
+            return true;
         }
     }
 
@@ -96,10 +117,12 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Closes every connection and stops accepting new ones. */
     public void cut() {
-        closeQuietly(server);
-        for (Socket socket : Set.copyOf(sockets)) {
-            closeQuietly(socket);
-            sockets.remove(socket);
+        synchronized (lock) {
+            closeQuietly(server);
+            for (Socket socket : Set.copyOf(sockets)) {
+                closeQuietly(socket);
+                sockets.remove(socket);
+            }
         }
     }
 
