@@ -209,7 +209,8 @@ public final class ReplicaManager {
 
     private void onFollowerFetch(Partition partition, int replicaId, long fetchOffset) {
         if (partition.updateFollowerFetchState(replicaId, fetchOffset, time.milliseconds())) {
-            producePurgatory.checkAndComplete(partition.topicPartition());
+            // the high watermark moved: acks=all produces and consumer fetches waiting for committed data can go
+            onHighWatermarkChanged(partition.topicPartition());
         }
         partition.proposeIsrExpansion().ifPresent(p -> isrUpdater.submit(partition, p));
     }
