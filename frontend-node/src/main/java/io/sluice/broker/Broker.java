@@ -118,7 +118,7 @@ public final class Broker implements AutoCloseable {
         IsrUpdater isrUpdater = new IsrUpdater(store, nodeId,
                 () -> membershipRef.get() == null ? -1L : membershipRef.get().brokerEpoch());
         ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler, Time.SYSTEM, isrUpdater,
-                config.replicaLagTimeMaxMs());
+                brokerId -> cache.image().broker(brokerId).isPresent(), config.replicaLagTimeMaxMs());
         ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, cache::image, config.fetcherConfig());
         closeables.add(0, fetchers);
         PartitionReconciler reconciler = new PartitionReconciler(nodeId, logManager, replicaManager,

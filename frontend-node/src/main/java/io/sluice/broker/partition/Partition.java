@@ -236,10 +236,12 @@ public final class Partition {
     }
 
     /**
+     * @param registered whether a broker is registered (live, unfenced) in etcd: only those may join the ISR
+     *                   (KIP-841), so a restarted broker that fetches before it has registered again is not added
      * @return the state to propose if some follower outside the ISR has caught up (its log end offset reached the
      *         high watermark and the start of this leader's epoch), as Kafka's {@code maybeExpandIsr}
      */
-    public synchronized Optional<PartitionState> proposeIsrExpansion() {
+    public synchronized Optional<PartitionState> proposeIsrExpansion(java.util.function.IntPredicate registered) {
         if (!isLeader() || isrChangeInFlight) {
             return Optional.empty();
         }
@@ -248,7 +250,8 @@ public final class Partition {
         boolean changed = false;
         for (Map.Entry<Integer, FollowerState> entry : followers.entrySet()) {
             long leo = entry.getValue().logEndOffset();
-            if (!isr.contains(entry.getKey()) && leo >= log.highWatermark() && leo >= leaderEpochStartOffset) {
+            if (!isr.contains(entry.getKey()) && leo >= log.highWatermark() && leo >= leaderEpochStartOffset
+                    && registered.test(entry.getKey())) {
                 isr.add(entry.getKey());
                 changed = true;
             }

@@ -35,16 +35,19 @@ public final class ReplicaManager {
     private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
     private final Time time;
     private final IsrUpdater isrUpdater;
+    private final java.util.function.IntPredicate registeredBroker;
     private volatile boolean fenced;
 
     /**
      * @param timer               runs purgatory timeouts and the ISR check
      * @param isrUpdater          writes ISR changes proposed by partitions this broker leads
+     * @param registeredBroker    whether a broker id is registered in etcd now (only those join an ISR, KIP-841)
      * @param replicaLagTimeMaxMs {@code replica.lag.time.max.ms}: a follower not caught up for this long leaves the
      *                            ISR (checked every half of it)
      */
     public ReplicaManager(int localBrokerId, ScheduledExecutorService timer, Time time, IsrUpdater isrUpdater,
-                          long replicaLagTimeMaxMs) {
+                          java.util.function.IntPredicate registeredBroker, long replicaLagTimeMaxMs) {
+        this.registeredBroker = registeredBroker;
         this.localBrokerId = localBrokerId;
         this.time = time;
         this.isrUpdater = isrUpdater;
@@ -212,7 +215,7 @@ public final class ReplicaManager {
             // the high watermark moved: acks=all produces and consumer fetches waiting for committed data can go
             onHighWatermarkChanged(partition.topicPartition());
         }
-        partition.proposeIsrExpansion().ifPresent(p -> isrUpdater.submit(partition, p));
+        partition.proposeIsrExpansion(registeredBroker).ifPresent(p -> isrUpdater.submit(partition, p));
     }
 
     private long availableBytes(FetchParams params, TopicPartition tp, PartitionFetchRequest request) {

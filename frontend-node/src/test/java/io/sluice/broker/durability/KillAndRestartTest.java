@@ -125,7 +125,7 @@ class KillAndRestartTest {
                 TopicPartition tp0 = partitions.get(0);
                 List<ConsumerRecord<String, String>> p0 = read.get(tp0);
                 consumer.assign(List.of(tp0));
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 8; i++) {
                     int offset = random.nextInt(p0.size());
                     consumer.seek(tp0, offset);
                     List<ConsumerRecord<String, String>> polled = new ArrayList<>();

@@ -30,7 +30,7 @@ class HttpOperationsTest {
         AtomicBoolean ready = new AtomicBoolean(false);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         HttpApiServer.Services services = new HttpApiServer.Services(new ReplicaManager(1, timer,
-                org.apache.kafka.common.utils.Time.SYSTEM, null, 30_000L), null,
+                org.apache.kafka.common.utils.Time.SYSTEM, null, id -> true, 30_000L), null,
                 new TopicConfigs(Map.of()), new BrokerMetrics(1), ready::get, () -> MetadataImage.EMPTY);
         try (HttpApiServer server = HttpApiServer.start("127.0.0.1", 0, services)) {
             HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + server.port());
