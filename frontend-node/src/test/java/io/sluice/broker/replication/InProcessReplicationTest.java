@@ -9,6 +9,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -18,12 +21,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -110,6 +118,46 @@ class InProcessReplicationTest {
         });
     }
 
+    @Test
+    void preferredLeaderElectionThroughTheAdminApiAndReplicationMetrics(EtcdTestEnv etcd, @TempDir Path dir)
+            throws Exception {
+        String namespace = etcd.newNamespace();
+        for (int id = 1; id <= 3; id++) {
+            start(etcd, dir, namespace, id);
+        }
+        TestBroker first = brokers.get(0);
+        TopicPartition tp = new TopicPartition("preferred", 0);
+        try (Admin admin = first.admin()) {
+            admin.createTopics(List.of(new NewTopic("preferred", Map.of(0, List.of(2, 1, 3)))))
+                    .all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(first, tp).leader() == 2);
+
+            brokers.get(1).close();   // the preferred leader stops: leadership moves to broker 1, the next in the ISR
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(first, tp).leader() == 1);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metric(first,
+                    "sluice_partitions_under_replicated")).isEqualTo(1.0));
+
+            brokers.set(1, restartOn(etcd, dir, namespace, 2));
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(first, tp).isr().size() == 3);
+            assertThat(state(first, tp).leader()).isEqualTo(1);
+
+            var result = admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get(30, TimeUnit.SECONDS);
+            assertThat(result.get(tp)).isEmpty();
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(first, tp).leader() == 2);
+            var again = admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get(30, TimeUnit.SECONDS);
+            assertThat(again.get(tp)).hasValueSatisfying(e -> assertThat(e).isInstanceOf(ElectionNotNeededException.class));
+            assertThat(metric(first, "sluice_partitions_offline")).isZero();
+        }
+    }
+
+    private static double metric(TestBroker broker, String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(broker.httpUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private TestBroker restartOn(EtcdTestEnv etcd, Path dir, String namespace, int id) throws Exception {
         return TestBroker.start(etcd, dir.resolve("b" + id), Map.of("node.id", Integer.toString(id),
                 "etcd.namespace", namespace, "replica.lag.time.max.ms", "1500", "min.insync.replicas", "2",
@@ -117,8 +165,11 @@ class InProcessReplicationTest {
     }
 
     private static PartitionState state(TestBroker broker) {
-        return broker.broker().metadataImage().partition(new org.apache.kafka.common.TopicPartition("replicated", 0))
-                .orElseThrow();
+        return state(broker, new TopicPartition("replicated", 0));
+    }
+
+    private static PartitionState state(TestBroker broker, TopicPartition tp) {
+        return broker.broker().metadataImage().partition(tp).orElseThrow();
     }
 
     /** Every batch in a partition directory as (base offset, last offset, CRC), in log order. */
