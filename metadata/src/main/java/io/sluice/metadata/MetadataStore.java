@@ -1,16 +1,21 @@
 package io.sluice.metadata;
 
 import io.sluice.metadata.etcd.EtcdMetadataStore;
+import io.sluice.metadata.remote.RemoteLogState;
+import io.sluice.metadata.remote.RemoteSegmentMetadata;
+import io.sluice.metadata.remote.RemoteSegmentOverlapException;
 
 import org.apache.kafka.common.Uuid;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The cluster metadata kept in etcd: cluster id, live brokers, topics, partition states and producer id blocks.
+ * The cluster metadata kept in etcd: cluster id, live brokers, topics, partition states, producer id blocks and the
+ * remote log metadata of tiered storage.
  *
  * <p><b>Asynchronous, bounded.</b> Every method returns at once; every etcd call inside is bounded by
  * {@link MetadataStoreConfig#requestTimeout()}. When etcd does not answer in time the future fails with Kafka's
@@ -181,6 +186,99 @@ public interface MetadataStore extends AutoCloseable {
      * restarts. Use {@link io.sluice.metadata.producer.ProducerIdManager} to hand out single ids.
      */
     CompletableFuture<ProducerIdBlock> allocateProducerIdBlock(int brokerId);
+
+    /**
+     * Registers a remote log segment whose objects are already in the object store (tiered storage, KIP-405), in ONE
+     * etcd transaction that also requires: the topic to exist; the partition's current leader epoch to equal
+     * {@code leaderEpoch} and its leader to be {@code brokerId}; the broker's registration to be the one created at
+     * {@code brokerEpoch}; and the partition's remote log summary to be unchanged since it was read. A deposed
+     * leader's late upload can therefore never be registered. The segment must start after every offset registered
+     * before ({@link RemoteLogState#highestOffset()}), so registered ranges never overlap and a range deleted by
+     * retention is never registered again. Keys and values: {@code docs/etcd-key-layout.md}.
+     *
+     * <p>Idempotent: if a registration with the same {@link RemoteSegmentMetadata#segmentId()} already exists at the
+     * base offset (an earlier attempt whose answer was lost), it completes with that registration, whatever the fence
+     * says now.
+     *
+     * @param segment     the segment in state {@code COPY_FINISHED}, whose {@code leaderEpoch} and {@code brokerId}
+     *                    are the two arguments
+     * @param leaderEpoch the uploader's leader epoch
+     * @param brokerId    the uploading broker (the partition leader)
+     * @param brokerEpoch its broker epoch ({@link BrokerLease#brokerEpoch()})
+     * @return the registered segment
+     * @throws org.apache.kafka.common.errors.FencedLeaderEpochException (FENCED_LEADER_EPOCH, through the future) if
+     *         the partition has a newer leader epoch: the caller is a deposed leader
+     * @throws org.apache.kafka.common.errors.UnknownLeaderEpochException if {@code leaderEpoch} is newer than the
+     *         stored one
+     * @throws org.apache.kafka.common.errors.NotLeaderOrFollowerException if {@code brokerId} is not the leader
+     * @throws org.apache.kafka.common.errors.StaleBrokerEpochException if the broker's registration is gone or newer
+     * @throws RemoteSegmentOverlapException (INVALID_REQUEST) if the segment starts at or below the highest
+     *         registered offset
+     * @throws org.apache.kafka.common.errors.UnknownTopicIdException if the topic does not exist (any more)
+     * @throws org.apache.kafka.common.errors.UnknownTopicOrPartitionException if the partition does not exist
+     * @throws org.apache.kafka.common.errors.InvalidRequestException if the segment is not {@code COPY_FINISHED} or
+     *         names another leader epoch or broker
+     * @throws org.apache.kafka.common.errors.TimeoutException if etcd did not answer: the registration may or may
+     *         not have been applied (read {@link #remoteSegments} to find out; never delete the objects then)
+     */
+    CompletableFuture<RemoteSegmentMetadata> registerRemoteSegment(RemoteSegmentMetadata segment, int leaderEpoch,
+                                                                   int brokerId, long brokerEpoch);
+
+    /**
+     * The remote segments of a partition, sorted by base offset, in every state ({@code COPY_FINISHED} and
+     * {@code DELETE_STARTED}; only {@code COPY_FINISHED} ones may be read). A linearizable read from etcd, paged, bounded
+     * by the request timeout per page; empty for a partition without remote data.
+     */
+    CompletableFuture<List<RemoteSegmentMetadata>> remoteSegments(Uuid topicId, int partition);
+
+    /** The partition's remote log summary; {@link RemoteLogState#EMPTY} if it never had a remote segment. */
+    CompletableFuture<RemoteLogState> remoteLogState(Uuid topicId, int partition);
+
+    /**
+     * The first step of deleting remote segments (retention; KIP-405's {@code DELETE_SEGMENT_STARTED}): marks them
+     * {@code DELETE_STARTED} in one transaction fenced exactly as {@link #registerRemoteSegment}, and takes them out of
+     * {@link RemoteLogState}'s count and size. From then on readers must not use them. The caller then deletes their
+     * objects and calls {@link #removeRemoteSegments}. Segments no longer registered (or registered with another
+     * segment id) are skipped; segments already {@code DELETE_STARTED} are returned as they are.
+     *
+     * @param segments at most 100 segments of this partition (as read from {@link #remoteSegments})
+     * @return the segments now in {@code DELETE_STARTED}
+     * @throws org.apache.kafka.common.errors.FencedLeaderEpochException and the other fencing errors of
+     *         {@link #registerRemoteSegment}
+     * @throws org.apache.kafka.common.errors.InvalidRequestException if more than 100 segments or a segment of
+     *         another partition
+     */
+    CompletableFuture<List<RemoteSegmentMetadata>> startRemoteSegmentDeletion(Uuid topicId, int partition,
+                                                                              List<RemoteSegmentMetadata> segments,
+                                                                              int leaderEpoch, int brokerId,
+                                                                              long brokerEpoch);
+
+    /**
+     * The last step of deleting remote segments: removes the registrations of segments in {@code DELETE_STARTED}
+     * whose objects are gone (KIP-405's {@code DELETE_SEGMENT_FINISHED}). Not fenced: any broker may finish a
+     * started deletion. Segments already removed are skipped.
+     *
+     * @param segments at most 100 segments of this partition
+     * @return how many registrations were removed
+     * @throws org.apache.kafka.common.errors.InvalidRequestException if a segment is still registered as
+     *         {@code COPY_FINISHED} (nothing is removed), more than 100 segments, or one of another partition
+     */
+    CompletableFuture<Integer> removeRemoteSegments(Uuid topicId, int partition, List<RemoteSegmentMetadata> segments);
+
+    /**
+     * The partitions that have remote log metadata (a {@link RemoteLogState}: they registered a segment at least
+     * once), by topic ID, including topics deleted since (whose objects and metadata are garbage, see
+     * {@link #removeRemoteLogOfDeletedTopic}). A linearizable read of keys only.
+     */
+    CompletableFuture<Map<Uuid, SortedSet<Integer>>> remoteLogPartitions();
+
+    /**
+     * Removes all remote log metadata of a deleted topic (its segment registrations and partition summaries), in one
+     * transaction guarded by the topic's absence. The caller deletes the objects first.
+     *
+     * @return true if removed (or there was nothing), false if the topic exists
+     */
+    CompletableFuture<Boolean> removeRemoteLogOfDeletedTopic(Uuid topicId);
 
     /** This store's watch-fed cache; started by {@link #connect}, stopped by {@link #close()}. */
     MetadataCache cache();

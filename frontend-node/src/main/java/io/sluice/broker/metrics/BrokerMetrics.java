@@ -107,12 +107,12 @@ public final class BrokerMetrics implements RequestObserver {
         Gauge.builder("sluice.partitions.under.replicated", hosted, h -> h.get().stream()
                         .filter(p -> p.isLeader() && p.state().isr().size() < p.state().replicas().size()).count())
                 .description("partitions this broker leads whose ISR is smaller than their replica set")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("sluice.partitions.offline", metadata, m -> {
             io.sluice.metadata.MetadataImage image = m.get();
             return image.topicsByName().values().stream().flatMap(t -> t.partitions().values().stream())
                     .filter(state -> !state.hasLeader() || image.broker(state.leader()).isEmpty()).count();
-        }).description("partitions in the cluster without a live leader").register(registry);
+        }).description("partitions in the cluster without a live leader").strongReference(true).register(registry);
     }
 
     /** Stops exporting a partition that is no longer hosted. */

@@ -6,6 +6,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.internals.Topic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Builds and parses the etcd keys of one namespace. The layout (documented in {@code docs/etcd-key-layout.md}):
@@ -19,7 +20,11 @@ import java.nio.charset.StandardCharsets;
  * &lt;ns&gt;/v1/partitions/&lt;topicId&gt;/&lt;partition&gt;
  * &lt;ns&gt;/v1/producer-ids
  * &lt;ns&gt;/v1/sync
+ * &lt;ns&gt;/remote-log/v1/partitions/&lt;topicId&gt;/&lt;partition&gt;
+ * &lt;ns&gt;/remote-log/v1/segments/&lt;topicId&gt;/&lt;partition&gt;/&lt;20-digit base offset&gt;
  * </pre>
+ * The {@code remote-log} tree lies outside {@code <ns>/v1/}, so the metadata cache neither loads nor watches it (it
+ * grows with retention: one key per remote segment).
  */
 final class EtcdKeys {
 
@@ -33,11 +38,16 @@ final class EtcdKeys {
     private static final String PRODUCER_IDS = "producer-ids";
     private static final String SYNC = "sync";
 
+    private static final String REMOTE_PARTITIONS = "partitions/";
+    private static final String REMOTE_SEGMENTS = "segments/";
+
     private final String root;
+    private final String remoteRoot;
 
     /** @param namespace e.g. {@code /sluice} */
     EtcdKeys(String namespace) {
         this.root = namespace + "/v1/";
+        this.remoteRoot = namespace + "/remote-log/v1/";
     }
 
     /** The prefix every key of this namespace starts with, e.g. {@code /sluice/v1/}. */
@@ -89,6 +99,59 @@ final class EtcdKeys {
 
     ByteSequence producerIds() {
         return bytes(root + PRODUCER_IDS);
+    }
+
+    /** The remote log summary of a partition ({@code RemoteLogState}). */
+    ByteSequence remoteLogState(Uuid topicId, int partition) {
+        return bytes(remoteRoot + REMOTE_PARTITIONS + topicId + "/" + partition);
+    }
+
+    /** The prefix of every remote log summary of a topic. */
+    ByteSequence remoteLogStatesOf(Uuid topicId) {
+        return bytes(remoteRoot + REMOTE_PARTITIONS + topicId + "/");
+    }
+
+    /** The prefix of every remote log summary. */
+    ByteSequence remoteLogStates() {
+        return bytes(remoteRoot + REMOTE_PARTITIONS);
+    }
+
+    /** The registration of the remote segment of a partition starting at {@code baseOffset}. */
+    ByteSequence remoteSegment(Uuid topicId, int partition, long baseOffset) {
+        return bytes(remoteRoot + REMOTE_SEGMENTS + topicId + "/" + partition + "/"
+            + String.format("%020d", baseOffset));
+    }
+
+    /** The prefix of a partition's remote segment registrations; keys sort by base offset. */
+    ByteSequence remoteSegmentsOf(Uuid topicId, int partition) {
+        return bytes(remoteRoot + REMOTE_SEGMENTS + topicId + "/" + partition + "/");
+    }
+
+    /** The prefix of every remote segment registration of a topic. */
+    ByteSequence remoteSegmentsOf(Uuid topicId) {
+        return bytes(remoteRoot + REMOTE_SEGMENTS + topicId + "/");
+    }
+
+    /** A topic ID and partition index. */
+    record RemotePartition(Uuid topicId, int partition) {
+    }
+
+    /** The partition of a remote log summary key ({@link #remoteLogState}); empty for other keys. */
+    Optional<RemotePartition> parseRemoteLogState(ByteSequence key) {
+        String path = key.toString(StandardCharsets.UTF_8);
+        String prefix = remoteRoot + REMOTE_PARTITIONS;
+        if (!path.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String[] parts = path.substring(prefix.length()).split("/", -1);
+        if (parts.length != 2) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new RemotePartition(Uuid.fromString(parts[0]), Integer.parseInt(parts[1])));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Parses a key of this namespace; keys outside it or not matching the layout give {@link MetadataKey.Unknown}. */

@@ -15,6 +15,8 @@ import io.sluice.metadata.PartitionState;
 import io.sluice.metadata.ProducerIdBlock;
 import io.sluice.metadata.TopicMetadata;
 import io.sluice.metadata.placement.ReplicaPlacer;
+import io.sluice.metadata.remote.RemoteLogState;
+import io.sluice.metadata.remote.RemoteSegmentMetadata;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +62,8 @@ public final class EtcdMetadataStore implements MetadataStore {
     private final PartitionStateWriter partitionWriter;
     private final ProducerIdAllocator producerIds;
     private final ControllerElections controllerElections;
+    private final RemoteLogWriter remoteLogWriter;
+    private final RemoteLogReader remoteLogReader;
     private final EtcdKeys keys;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,6 +87,8 @@ public final class EtcdMetadataStore implements MetadataStore {
         this.partitionWriter = new PartitionStateWriter(ctx);
         this.producerIds = new ProducerIdAllocator(ctx, ProducerIdBlock.DEFAULT_BLOCK_SIZE);
         this.controllerElections = new ControllerElections(ctx, client.getLeaseClient(), partitionWriter);
+        this.remoteLogWriter = new RemoteLogWriter(ctx);
+        this.remoteLogReader = new RemoteLogReader(ctx);
     }
 
     /** Builds the jetcd client (no call is made yet) and starts the cache loading in the background. */
@@ -184,6 +191,47 @@ public final class EtcdMetadataStore implements MetadataStore {
     @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIdBlock(int brokerId) {
         return producerIds.allocate(brokerId);
+    }
+
+    @Override
+    public CompletableFuture<RemoteSegmentMetadata> registerRemoteSegment(RemoteSegmentMetadata segment,
+                                                                          int leaderEpoch, int brokerId,
+                                                                          long brokerEpoch) {
+        return remoteLogWriter.register(segment, new RemoteLogSnapshot.Fence(leaderEpoch, brokerId, brokerEpoch));
+    }
+
+    @Override
+    public CompletableFuture<List<RemoteSegmentMetadata>> remoteSegments(Uuid topicId, int partition) {
+        return remoteLogReader.segments(topicId, partition);
+    }
+
+    @Override
+    public CompletableFuture<RemoteLogState> remoteLogState(Uuid topicId, int partition) {
+        return remoteLogReader.state(topicId, partition);
+    }
+
+    @Override
+    public CompletableFuture<List<RemoteSegmentMetadata>> startRemoteSegmentDeletion(
+        Uuid topicId, int partition, List<RemoteSegmentMetadata> segments, int leaderEpoch, int brokerId,
+        long brokerEpoch) {
+        return remoteLogWriter.startDeletion(topicId, partition, segments,
+            new RemoteLogSnapshot.Fence(leaderEpoch, brokerId, brokerEpoch));
+    }
+
+    @Override
+    public CompletableFuture<Integer> removeRemoteSegments(Uuid topicId, int partition,
+                                                           List<RemoteSegmentMetadata> segments) {
+        return remoteLogWriter.remove(topicId, partition, segments);
+    }
+
+    @Override
+    public CompletableFuture<Map<Uuid, SortedSet<Integer>>> remoteLogPartitions() {
+        return remoteLogReader.partitions();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeRemoteLogOfDeletedTopic(Uuid topicId) {
+        return remoteLogWriter.removeDeletedTopic(topicId);
     }
 
     @Override
