@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Apache Kafka 4.3.1's own command-line tools, unchanged, against one Sluice broker running as a separate JVM: the
- * command lines of the Kafka notes in {@code /work/shared/seeds} with only the bootstrap address changed. Each tool
+ * command lines of the project's Kafka reference notes (the seeds) with only the bootstrap address changed. Each tool
  * runs as a child JVM ({@link ToolRunner}); the tests assert on its exit code and on what it prints, line by line
  * where scripts parse the output. Tests are independent: each uses its own topics.
  */

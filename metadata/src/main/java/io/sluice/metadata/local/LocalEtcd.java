@@ -5,22 +5,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A single-node etcd child process on 127.0.0.1, for the dev launcher ({@code ./sluice dev}) and tests.
@@ -35,12 +30,10 @@ import java.util.concurrent.TimeUnit;
 public final class LocalEtcd implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalEtcd.class);
-    private static final int PORT_ATTEMPTS = 3;
 
     private final Builder settings;
     private final Path binary;
-    private Process process;
-    private Thread shutdownHook;
+    private LocalServerProcess process;
     private int clientPort;
     private int peerPort;
 
@@ -69,30 +62,22 @@ public final class LocalEtcd implements AutoCloseable {
     private LocalEtcd start() throws IOException {
         Files.createDirectories(settings.directory);
         boolean pickPorts = settings.clientPort == 0 || settings.peerPort == 0;
-        for (int attempt = 1; ; attempt++) {
-            clientPort = settings.clientPort != 0 ? settings.clientPort : freePort();
-            peerPort = settings.peerPort != 0 ? settings.peerPort : freePort();
-            long logOffset = Files.exists(logFile()) ? Files.size(logFile()) : 0;
-            launch();
-            try {
-                awaitHealthy();
-                LOG.info("etcd (pid {}) is healthy at {}; data {}, log {}", process.pid(), endpoint(), dataDir(),
-                    logFile());
-                return this;
-            } catch (IllegalStateException e) {
-                stopProcess();
-                String log = logSince(logOffset);
-                if (pickPorts && attempt < PORT_ATTEMPTS && log.contains("address already in use")) {
-                    LOG.warn("etcd could not bind port {} or {}; retrying with other ports", clientPort, peerPort);
-                    continue;
-                }
-                throw new IllegalStateException(e.getMessage() + "\n--- end of " + logFile() + " ---\n" + tail(log),
-                    e);
-            }
-        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        process = LocalServerProcess.start("etcd", logFile(), pickPorts, settings.startupTimeout, () -> {
+            clientPort = settings.clientPort != 0 ? settings.clientPort : LocalServerProcess.freePort();
+            peerPort = settings.peerPort != 0 ? settings.peerPort : LocalServerProcess.freePort();
+            return command();
+        }, () -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+                .timeout(Duration.ofSeconds(1)).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"");
+        });
+        LOG.info("etcd (pid {}) is healthy at {}; data {}, log {}", process.pid(), endpoint(), dataDir(), logFile());
+        return this;
     }
 
-    private void launch() throws IOException {
+    private List<String> command() {
         List<String> command = new ArrayList<>(List.of(binary.toString(),
             "--name", settings.name,
             "--data-dir", dataDir().toString(),
@@ -109,44 +94,7 @@ public final class LocalEtcd implements AutoCloseable {
         settings.heartbeatIntervalMs.ifPresent(ms -> command.addAll(List.of("--heartbeat-interval", ms.toString())));
         settings.electionTimeoutMs.ifPresent(ms -> command.addAll(List.of("--election-timeout", ms.toString())));
         command.addAll(settings.extraArgs);
-        process = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-            .start();
-        Process started = process;
-        shutdownHook = new Thread(() -> destroy(started), "local-etcd-shutdown-" + started.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    private void awaitHealthy() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
-            .timeout(Duration.ofSeconds(1)).GET().build();
-        long deadline = System.nanoTime() + settings.startupTimeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("etcd exited with code " + process.exitValue() + " during startup");
-            }
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for etcd", e);
-            }
-            try {
-                process.waitFor(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for etcd", e);
-            }
-        }
-        throw new IllegalStateException("etcd was not healthy at " + endpoint() + " within "
-            + settings.startupTimeout.toMillis() + " ms");
+        return command;
     }
 
     /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
@@ -190,65 +138,10 @@ public final class LocalEtcd implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            stopProcess();
+            process.stop();
+            process = null;
             LOG.info("etcd at {} stopped", endpoint());
         }
-    }
-
-    private void stopProcess() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        destroy(p);
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down; the hook runs anyway
-            }
-            shutdownHook = null;
-        }
-        process = null;
-    }
-
-    private static void destroy(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private String logSince(long offset) {
-        try {
-            byte[] all = Files.readAllBytes(logFile());
-            int from = (int) Math.min(offset, all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(cannot read " + logFile() + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static String tail(String log) {
-        String[] lines = log.split("\n");
-        int from = Math.max(0, lines.length - 20);
-        return String.join("\n", Arrays.copyOfRange(lines, from, lines.length));
     }
 
     /** Settings of a {@link LocalEtcd}. */

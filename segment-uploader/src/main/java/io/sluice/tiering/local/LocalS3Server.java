@@ -1,5 +1,7 @@
 package io.sluice.tiering.local;
 
+import io.sluice.metadata.local.LocalServerProcess;
+
 import io.sluice.tiering.objectstore.s3.S3Config;
 
 import org.slf4j.Logger;
@@ -7,8 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,12 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A local S3-compatible server: S3Proxy ({@code org.gaul:s3proxy}) run as a CHILD PROCESS from its
@@ -47,12 +44,10 @@ public final class LocalS3Server implements AutoCloseable {
     public static final String REGION = "us-east-1";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalS3Server.class);
-    private static final int PORT_ATTEMPTS = 3;
 
     private final Builder settings;
     private final Path jar;
-    private Process process;
-    private Thread shutdownHook;
+    private LocalServerProcess process;
     private int port;
 
     private LocalS3Server(Builder settings, Path jar) {
@@ -72,27 +67,19 @@ public final class LocalS3Server implements AutoCloseable {
 
     private LocalS3Server start() throws IOException {
         Files.createDirectories(blobDir());
-        for (int attempt = 1; ; attempt++) {
-            port = settings.port != 0 ? settings.port : freePort();
-            long logOffset = Files.exists(logFile()) ? Files.size(logFile()) : 0;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        process = LocalServerProcess.start("S3Proxy", logFile(), settings.port == 0, settings.startupTimeout, () -> {
+            port = settings.port != 0 ? settings.port : LocalServerProcess.freePort();
             writeProperties();
-            launch();
-            try {
-                awaitAnswering();
-                LOG.info("S3Proxy (pid {}) is up at {}; blobs in {}, log {}", process.pid(), endpoint(), blobDir(),
-                    logFile());
-                return this;
-            } catch (IllegalStateException e) {
-                stopProcess();
-                String log = logSince(logOffset);
-                if (settings.port == 0 && attempt < PORT_ATTEMPTS && log.contains("ddress already in use")) {
-                    LOG.warn("S3Proxy could not bind port {}; retrying with another port", port);
-                    continue;
-                }
-                throw new IllegalStateException(e.getMessage() + "\n--- end of " + logFile() + " ---\n" + tail(log),
-                    e);
-            }
-        }
+            return command();
+        }, () -> {
+            // any HTTP answer means it is serving (an unsigned GET / is answered 403)
+            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2))
+                .GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() > 0;
+        });
+        LOG.info("S3Proxy (pid {}) is up at {}; blobs in {}, log {}", process.pid(), endpoint(), blobDir(), logFile());
+        return this;
     }
 
     private void writeProperties() throws IOException {
@@ -109,50 +96,10 @@ public final class LocalS3Server implements AutoCloseable {
         Files.writeString(propertiesFile(), properties, StandardCharsets.UTF_8);
     }
 
-    private void launch() throws IOException {
+    private List<String> command() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + settings.maxHeapMb + "m",
-            "-XX:+UseSerialGC", "-jar", jar.toString(),
-            "--properties", propertiesFile().toString()));
-        process = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-            .start();
-        Process started = process;
-        shutdownHook = new Thread(() -> destroy(started), "local-s3-shutdown-" + started.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    /** Waits until the server answers any HTTP request (an unsigned GET / is answered 403). */
-    private void awaitAnswering() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/"))
-            .timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = System.nanoTime() + settings.startupTimeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with code " + process.exitValue() + " during startup");
-            }
-            try {
-                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() > 0) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for S3Proxy", e);
-            }
-            try {
-                process.waitFor(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for S3Proxy", e);
-            }
-        }
-        throw new IllegalStateException("S3Proxy did not answer at " + endpoint() + " within "
-            + settings.startupTimeout.toMillis() + " ms");
+        return List.of(java.toString(), "-Xmx" + settings.maxHeapMb + "m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+            "--properties", propertiesFile().toString());
     }
 
     /** The endpoint URL, e.g. {@code http://127.0.0.1:9000}. */
@@ -208,65 +155,10 @@ public final class LocalS3Server implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            stopProcess();
+            process.stop();
+            process = null;
             LOG.info("S3Proxy at {} stopped", endpoint());
         }
-    }
-
-    private void stopProcess() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        destroy(p);
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down; the hook runs anyway
-            }
-            shutdownHook = null;
-        }
-        process = null;
-    }
-
-    private static void destroy(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private String logSince(long offset) {
-        try {
-            byte[] all = Files.readAllBytes(logFile());
-            int from = (int) Math.min(offset, all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(cannot read " + logFile() + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static String tail(String log) {
-        String[] lines = log.split("\n");
-        int from = Math.max(0, lines.length - 20);
-        return String.join("\n", Arrays.copyOfRange(lines, from, lines.length));
     }
 
     /** Settings of a {@link LocalS3Server}. */
