@@ -1,11 +1,6 @@
 package io.sluice.metadata.etcd;
 
 import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import io.sluice.metadata.BrokerLease;
 import io.sluice.metadata.BrokerRegistration;
 
@@ -14,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -31,10 +25,7 @@ final class EtcdBrokerLease implements BrokerLease {
     private final Lease leases;
     private final EtcdCalls calls;
     private final Consumer<EtcdBrokerLease> onClose;
-    private final CompletableFuture<Void> lost = new CompletableFuture<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile CloseableClient keepAlive;
-    private volatile long lastKeepAliveNanos = System.nanoTime();
+    private final LeaseKeepAlive keepAlive;
 
     EtcdBrokerLease(BrokerRegistration registration, long leaseId, long brokerEpoch, Lease leases, EtcdCalls calls,
                     Consumer<EtcdBrokerLease> onClose) {
@@ -44,42 +35,12 @@ final class EtcdBrokerLease implements BrokerLease {
         this.leases = leases;
         this.calls = calls;
         this.onClose = onClose;
+        this.keepAlive = new LeaseKeepAlive(leases, leaseId, "registration lease " + Long.toHexString(leaseId)
+            + " of broker " + registration.brokerId(), System.nanoTime());
     }
 
     void startKeepAlive() {
-        keepAlive = leases.keepAlive(leaseId, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse response) {
-                if (response.getTTL() <= 0) {
-                    markLost("etcd reports the lease expired");
-                } else {
-                    lastKeepAliveNanos = System.nanoTime();
-                }
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (error instanceof EtcdException etcd
-                    && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-                    markLost("etcd no longer knows the lease");
-                } else if (!closed.get()) {
-                    LOG.warn("Keep-alive of broker {} lease {} failed, jetcd retries: {}", registration.brokerId(),
-                        Long.toHexString(leaseId), error.getMessage());
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                markLost("no keep-alive was acknowledged within the TTL");
-            }
-        });
-    }
-
-    private void markLost(String why) {
-        if (!closed.get() && lost.complete(null)) {
-            LOG.error("Broker {} lost its registration lease {}: {}", registration.brokerId(),
-                Long.toHexString(leaseId), why);
-        }
+        keepAlive.start();
     }
 
     @Override
@@ -99,22 +60,18 @@ final class EtcdBrokerLease implements BrokerLease {
 
     @Override
     public long lastKeepAliveNanos() {
-        return lastKeepAliveNanos;
+        return keepAlive.lastKeepAliveNanos();
     }
 
     @Override
     public CompletableFuture<Void> lost() {
-        return lost;
+        return keepAlive.lost();
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!keepAlive.stop()) {
             return;
-        }
-        CloseableClient ka = keepAlive;
-        if (ka != null) {
-            ka.close();
         }
         try {
             calls.call("revoke broker lease", () -> leases.revoke(leaseId))

@@ -4,12 +4,9 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.sluice.metadata.ControllerSession;
 import io.sluice.metadata.PartitionState;
 
@@ -23,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -43,11 +39,8 @@ final class EtcdControllerSession implements ControllerSession {
     private final Lease leases;
     private final PartitionStateWriter writer;
     private final Consumer<EtcdControllerSession> onClose;
-    private final CompletableFuture<Void> lost = new CompletableFuture<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration leaseTtl;
-    private volatile CloseableClient keepAlive;
-    private volatile long lastKeepAliveNanos;
+    private final LeaseKeepAlive keepAlive;
 
     /**
      * @param leaseTtl       the TTL etcd granted
@@ -57,7 +50,8 @@ final class EtcdControllerSession implements ControllerSession {
                           long electedRevision, WriteContext ctx, Lease leases, PartitionStateWriter writer,
                           Consumer<EtcdControllerSession> onClose) {
         this.leaseTtl = leaseTtl;
-        this.lastKeepAliveNanos = requestedNanos;
+        this.keepAlive = new LeaseKeepAlive(leases, leaseId, "controller lease " + Long.toHexString(leaseId)
+            + " (broker " + brokerId + ", controller epoch " + epoch + ")", requestedNanos);
         this.brokerId = brokerId;
         this.epoch = epoch;
         this.leaseId = leaseId;
@@ -69,38 +63,7 @@ final class EtcdControllerSession implements ControllerSession {
     }
 
     void startKeepAlive() {
-        keepAlive = leases.keepAlive(leaseId, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse response) {
-                if (response.getTTL() <= 0) {
-                    markLost("etcd reports the lease expired");
-                } else {
-                    lastKeepAliveNanos = System.nanoTime();
-                }
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (error instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-                    markLost("etcd no longer knows the lease");
-                } else if (!closed.get()) {
-                    LOG.warn("Keep-alive of the controller lease {} (broker {}, epoch {}) failed, jetcd retries: {}",
-                        Long.toHexString(leaseId), brokerId, epoch, error.getMessage());
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                markLost("no keep-alive was acknowledged within the TTL");
-            }
-        });
-    }
-
-    private void markLost(String why) {
-        if (!closed.get() && lost.complete(null)) {
-            LOG.error("Broker {} lost the controller lease {} (controller epoch {}): {}", brokerId,
-                Long.toHexString(leaseId), epoch, why);
-        }
+        keepAlive.start();
     }
 
     @Override
@@ -130,12 +93,12 @@ final class EtcdControllerSession implements ControllerSession {
 
     @Override
     public long lastKeepAliveNanos() {
-        return lastKeepAliveNanos;
+        return keepAlive.lastKeepAliveNanos();
     }
 
     @Override
     public CompletableFuture<Void> lost() {
-        return lost;
+        return keepAlive.lost();
     }
 
     @Override
@@ -164,14 +127,10 @@ final class EtcdControllerSession implements ControllerSession {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!keepAlive.stop()) {
             return;
         }
-        CloseableClient ka = keepAlive;
-        if (ka != null) {
-            ka.close();
-        }
-        if (lost.isDone()) {
+        if (keepAlive.lost().isDone()) {
             LOG.info("Broker {} closed its lost controller session (epoch {})", brokerId, epoch);
             onClose.accept(this);
             return;
