@@ -68,12 +68,18 @@ final class SluiceBrokerProcess implements AutoCloseable {
      *                               60 s; the message carries the tail of {@code broker.log}
      */
     static SluiceBrokerProcess start(String etcdEndpoint, String namespace, Path directory) throws IOException {
+        return start(etcdEndpoint, namespace, directory, NODE_ID);
+    }
+
+    /** As {@link #start(String, String, Path)}, as broker {@code nodeId} of a cluster sharing {@code namespace}. */
+    static SluiceBrokerProcess start(String etcdEndpoint, String namespace, Path directory, int nodeId)
+            throws IOException {
         String classpath = BrokerRuntimeClasspath.locate();
         IllegalStateException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int kafkaPort = freePort();
             int httpPort = freePort();
-            Path config = writeConfig(directory, etcdEndpoint, namespace, kafkaPort, httpPort);
+            Path config = writeConfig(directory, etcdEndpoint, namespace, kafkaPort, httpPort, nodeId);
             SluiceBrokerProcess broker = new SluiceBrokerProcess(launch(classpath, config, directory), directory,
                     kafkaPort);
             try {
@@ -91,9 +97,10 @@ final class SluiceBrokerProcess implements AutoCloseable {
     }
 
     private static Path writeConfig(Path directory, String etcdEndpoint, String namespace, int kafkaPort,
-                                    int httpPort) throws IOException {
+                                    int httpPort, int nodeId) throws IOException {
         Properties props = new Properties();
-        props.setProperty("node.id", Integer.toString(NODE_ID));
+        props.setProperty("node.id", Integer.toString(nodeId));
+        props.setProperty("controller.lease.ttl.ms", "2000");
         props.setProperty("log.dirs", directory.resolve("logs").toString());
         props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort);
         props.setProperty("http.listeners", "http://127.0.0.1:" + httpPort);
