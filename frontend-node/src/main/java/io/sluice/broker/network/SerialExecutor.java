@@ -40,7 +40,12 @@ final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            next.run();
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                // a failing task must not wedge the connection's queue
+                org.slf4j.LoggerFactory.getLogger(SerialExecutor.class).error("request task failed", e);
+            }
         }
     }
 }

@@ -111,6 +111,15 @@ final class ReplicaFetcher {
         }
     }
 
+    /** Waits (bounded) for the thread to finish its current append, so logs can be closed after it. */
+    void awaitShutdown(long timeoutMs) {
+        try {
+            thread.join(timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void run() {
         while (running) {
             List<FetchState> ready = readyStates();

@@ -70,6 +70,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     @Override
     public synchronized void close() {
         fetchersByLeader.values().forEach(ReplicaFetcher::shutdown);
+        fetchersByLeader.values().forEach(f -> f.awaitShutdown(5_000));
         fetchersByLeader.clear();
         leaderOf.clear();
     }
