@@ -29,6 +29,8 @@ import io.sluice.broker.partition.PartitionReconciler;
 import io.sluice.broker.partition.ReplicaManager;
 import io.sluice.broker.protocol.ApiDispatcher;
 import io.sluice.broker.replication.ReplicaFetcherManager;
+import io.sluice.broker.tiering.RemoteLogManagerConfig;
+import io.sluice.broker.tiering.TieredStorage;
 import io.sluice.metadata.BrokerRegistration;
 import io.sluice.metadata.MetadataCache;
 import io.sluice.metadata.MetadataStore;
@@ -45,6 +47,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,6 +130,13 @@ public final class Broker implements AutoCloseable {
         reconciler.reconcile(cache.image());
         MetadataCache.Subscription subscription = cache.addListener(reconciler);
         closeables.add(0, subscription::close);
+
+        Optional<TieredStorage> tieredStorage = TieredStorage.startIfEnabled(
+                config.remoteLogManagerConfig(), nodeId, replicaManager::partitions,
+                p -> cache.image().topic(p.topicIdPartition().topicId()).map(topicConfigs::resolve), store,
+                () -> membershipRef.get() == null ? -1L : membershipRef.get().brokerEpoch(), metrics.registry(),
+                Time.SYSTEM);
+        tieredStorage.ifPresent(t -> closeables.add(0, t));
 
         Controller controller = Controller.start(store, nodeId, ControllerConfig.fromBrokerSettings(config.originals()));
         closeables.add(0, controller);

@@ -1,6 +1,7 @@
 package io.sluice.broker.cli;
 
 import io.sluice.metadata.local.LocalEtcd;
+import io.sluice.tiering.local.LocalS3Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +46,18 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--broker-heap", defaultValue = "1g", description = "each broker's -Xmx (default: ${DEFAULT-VALUE})")
     private String brokerHeap;
 
+    @Option(names = "--s3-endpoint", description = "S3-compatible store for tiered storage (MinIO, AWS S3); default: an "
+            + "embedded S3Proxy under the data dir on 127.0.0.1:9000. Credentials: AWS_ACCESS_KEY_ID, "
+            + "AWS_SECRET_ACCESS_KEY, AWS_REGION")
+    private String s3Endpoint;
+
+    @Option(names = "--s3-bucket", defaultValue = "sluice", description = "bucket for tiered storage, created if missing "
+            + "(default: ${DEFAULT-VALUE})")
+    private String s3Bucket;
+
+    /** The {@code sluice.s3.*} settings every broker gets; empty when no store is available. */
+    private final Properties s3Settings = new Properties();
+
     @Override
     public Integer call() throws Exception {
         if (brokers < 1) {
@@ -55,6 +69,7 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("sluice dev: data in " + root);
         LocalEtcd etcd = LocalEtcd.builder(root.resolve("etcd")).clientPort(etcdPort).peerPort(etcdPort + 1).start();
         System.out.println("sluice dev: etcd ready at " + etcd.endpoint() + " (log: " + root.resolve("etcd") + ")");
+        LocalS3Server s3 = startObjectStore(root);
         List<BrokerProcess> processes = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -65,6 +80,9 @@ final class DevCommand implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (s3 != null) {
+                s3.close();
             }
             etcd.close();
             stop.countDown();
@@ -96,6 +114,41 @@ final class DevCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Starts the embedded S3Proxy unless {@code --s3-endpoint} is given, and fills {@link #s3Settings}.
+     *
+     * @return the embedded server, or null when an external store is used or S3Proxy is not available
+     */
+    private LocalS3Server startObjectStore(Path root) {
+        s3Settings.setProperty("sluice.s3.bucket", s3Bucket);
+        if (s3Endpoint != null) {
+            s3Settings.setProperty("sluice.s3.endpoint", s3Endpoint);
+            Map<String, String> env = System.getenv();
+            if (env.get("AWS_ACCESS_KEY_ID") != null && env.get("AWS_SECRET_ACCESS_KEY") != null) {
+                s3Settings.setProperty("sluice.s3.access.key", env.get("AWS_ACCESS_KEY_ID"));
+                s3Settings.setProperty("sluice.s3.secret.key", env.get("AWS_SECRET_ACCESS_KEY"));
+            }
+            if (env.get("AWS_REGION") != null) {
+                s3Settings.setProperty("sluice.s3.region", env.get("AWS_REGION"));
+            }
+            System.out.println("sluice dev: tiered storage in bucket " + s3Bucket + " at " + s3Endpoint);
+            return null;
+        }
+        if (!LocalS3Server.isAvailable()) {
+            System.err.println("sluice dev: S3Proxy jar not found, tiered storage is off (or pass --s3-endpoint URL)");
+            s3Settings.clear();
+            return null;
+        }
+        LocalS3Server server = LocalS3Server.builder(root.resolve("s3")).port(9000).start();
+        s3Settings.setProperty("sluice.s3.endpoint", server.endpoint());
+        s3Settings.setProperty("sluice.s3.access.key", LocalS3Server.ACCESS_KEY);
+        s3Settings.setProperty("sluice.s3.secret.key", LocalS3Server.SECRET_KEY);
+        s3Settings.setProperty("sluice.s3.region", LocalS3Server.REGION);
+        System.out.println("sluice dev: S3 store (S3Proxy) ready at " + server.endpoint() + ", bucket " + s3Bucket
+                + " (data: " + root.resolve("s3") + ")");
+        return server;
+    }
+
     private Path writeBrokerConfig(Path brokerDir, int id, String etcdEndpoint) throws IOException {
         Files.createDirectories(brokerDir);
         Properties props = new Properties();
@@ -108,6 +161,7 @@ final class DevCommand implements Callable<Integer> {
         props.setProperty("default.replication.factor", Integer.toString(Math.min(brokers, 3)));
         props.setProperty("min.insync.replicas", brokers >= 3 ? "2" : "1");
         props.setProperty("controller.lease.ttl.ms", "6000");
+        props.putAll(s3Settings);
         Path file = brokerDir.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             props.store(writer, "written by sluice dev; edited values are overwritten on the next start");

@@ -1,6 +1,7 @@
 package io.sluice.broker.config;
 
 import io.sluice.broker.replication.FetcherConfig;
+import io.sluice.broker.tiering.RemoteLogManagerConfig;
 import io.sluice.storage.log.LogManagerConfig;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -21,7 +22,8 @@ import java.util.Set;
  * A broker's configuration, read from a Java properties file that uses Kafka's broker config names wherever
  * Kafka has one ({@code node.id}, {@code log.dirs}, {@code listeners}, {@code advertised.listeners},
  * {@code num.partitions}, {@code default.replication.factor}, {@code log.segment.bytes}, {@code log.retention.ms}, ...)
- * plus Sluice's own ({@code etcd.endpoints}, {@code etcd.namespace}, {@code http.listeners}).
+ * plus Sluice's own ({@code etcd.endpoints}, {@code etcd.namespace}, {@code http.listeners}). Tiered-storage settings
+ * ({@code remote.log.*}, {@code sluice.s3.*}) are read by {@link #remoteLogManagerConfig()}.
  *
  * <p>Broker-level log settings ({@code log.*}, {@code message.max.bytes}, {@code min.insync.replicas}, ...) are the
  * defaults for topics that do not override them, as in Kafka: {@link #originals()} goes to the metadata layer,
@@ -70,8 +72,9 @@ public final class BrokerConfig {
         logDir();
         kafkaListener();
         etcdEndpoints();
+        RemoteLogManagerConfig.fromBrokerSettings(values);
         for (String key : values.keySet()) {
-            if (!KNOWN.contains(key) && !key.startsWith("log.") && !key.contains(".max.") && !key.startsWith("min.")
+            if (!KNOWN.contains(key) && !RemoteLogManagerConfig.KEYS.contains(key) && !key.startsWith("log.") && !key.contains(".max.") && !key.startsWith("min.")
                     && !key.startsWith("unclean.") && !key.startsWith("compression.") && !key.startsWith("message.")) {
                 org.slf4j.LoggerFactory.getLogger(BrokerConfig.class).warn("unknown broker config '{}' is ignored", key);
             }
@@ -201,6 +204,15 @@ public final class BrokerConfig {
     /** @return {@code broker.session.timeout.ms}: the etcd lease TTL of the broker's registration, default 9000 */
     public long brokerSessionTimeoutMs() {
         return longValue("broker.session.timeout.ms", 9_000L);
+    }
+
+    /**
+     * @return the tiered-storage settings ({@code remote.log.storage.system.enable},
+     *         {@code remote.log.manager.task.interval.ms}, {@code remote.log.manager.copy.max.inflight},
+     *         {@code sluice.s3.*}); see {@link RemoteLogManagerConfig}
+     */
+    public RemoteLogManagerConfig remoteLogManagerConfig() {
+        return RemoteLogManagerConfig.fromBrokerSettings(values);
     }
 
     /** @return every setting as given */

@@ -1,0 +1,128 @@
+package io.sluice.broker.tiering;
+
+import io.sluice.tiering.objectstore.s3.S3Config;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The broker's tiered-storage settings, read from the broker properties. Names follow KIP-405 where Kafka has one;
+ * the object store's settings are Sluice's own ({@code sluice.s3.*}).
+ *
+ * <ul>
+ *   <li>{@code remote.log.storage.system.enable} (KIP-405): default true when {@code sluice.s3.endpoint} or
+ *       {@code sluice.s3.bucket} is set, else false. When false no segment is uploaded.</li>
+ *   <li>{@code remote.log.manager.task.interval.ms} (KIP-405, default 30000): how often the leader looks for sealed
+ *       segments to upload.</li>
+ *   <li>{@code remote.log.manager.copy.max.inflight} (Sluice, default 2): segment uploads in flight per broker.</li>
+ *   <li>{@code sluice.s3.endpoint} (none: AWS S3), {@code sluice.s3.region} (us-east-1), {@code sluice.s3.bucket}
+ *       (required when enabled), {@code sluice.s3.prefix} (""; a "/" is appended if missing),
+ *       {@code sluice.s3.path.style.access} (default true when an endpoint is given), {@code sluice.s3.access.key} /
+ *       {@code sluice.s3.secret.key} (both or neither; else the AWS default credentials chain). With an endpoint the
+ *       bucket is created if missing (local stores: S3Proxy, MinIO).</li>
+ * </ul>
+ *
+ * @param enabled            {@code remote.log.storage.system.enable}
+ * @param taskIntervalMs     {@code remote.log.manager.task.interval.ms}, ms, &gt; 0
+ * @param copyMaxInflight    {@code remote.log.manager.copy.max.inflight}, &ge; 1
+ * @param s3                 the object store; present iff {@code enabled}
+ */
+public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int copyMaxInflight, Optional<S3Config> s3) {
+
+    public static final String REMOTE_LOG_STORAGE_SYSTEM_ENABLE = "remote.log.storage.system.enable";
+    public static final String TASK_INTERVAL_MS = "remote.log.manager.task.interval.ms";
+    public static final String COPY_MAX_INFLIGHT = "remote.log.manager.copy.max.inflight";
+    public static final String S3_ENDPOINT = "sluice.s3.endpoint";
+    public static final String S3_REGION = "sluice.s3.region";
+    public static final String S3_BUCKET = "sluice.s3.bucket";
+    public static final String S3_PREFIX = "sluice.s3.prefix";
+    public static final String S3_PATH_STYLE_ACCESS = "sluice.s3.path.style.access";
+    public static final String S3_ACCESS_KEY = "sluice.s3.access.key";
+    public static final String S3_SECRET_KEY = "sluice.s3.secret.key";
+
+    /** Every setting this class reads (for the broker's known-keys check). */
+    public static final Set<String> KEYS = Set.of(REMOTE_LOG_STORAGE_SYSTEM_ENABLE, TASK_INTERVAL_MS,
+            COPY_MAX_INFLIGHT, S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_PREFIX, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY,
+            S3_SECRET_KEY);
+
+    public static final long DEFAULT_TASK_INTERVAL_MS = 30_000L;
+    public static final int DEFAULT_COPY_MAX_INFLIGHT = 2;
+
+    public RemoteLogManagerConfig {
+        if (taskIntervalMs <= 0) {
+            throw new ConfigException(TASK_INTERVAL_MS, taskIntervalMs, "must be > 0");
+        }
+        if (copyMaxInflight < 1) {
+            throw new ConfigException(COPY_MAX_INFLIGHT, copyMaxInflight, "must be >= 1");
+        }
+        if (enabled != s3.isPresent()) {
+            throw new IllegalArgumentException("an object store is needed exactly when remote storage is enabled");
+        }
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @throws ConfigException on a malformed value, a missing {@code sluice.s3.bucket} while enabled, or only one of
+     *                         the two keys
+     */
+    public static RemoteLogManagerConfig fromBrokerSettings(Map<String, String> settings) {
+        Optional<String> endpoint = nonBlank(settings, S3_ENDPOINT);
+        Optional<String> bucket = nonBlank(settings, S3_BUCKET);
+        boolean enabled = nonBlank(settings, REMOTE_LOG_STORAGE_SYSTEM_ENABLE).map(Boolean::parseBoolean)
+                .orElse(endpoint.isPresent() || bucket.isPresent());
+        long interval = parseLong(settings, TASK_INTERVAL_MS, DEFAULT_TASK_INTERVAL_MS);
+        int inflight = (int) parseLong(settings, COPY_MAX_INFLIGHT, DEFAULT_COPY_MAX_INFLIGHT);
+        if (!enabled) {
+            return new RemoteLogManagerConfig(false, interval, inflight, Optional.empty());
+        }
+        String bucketName = bucket.orElseThrow(() -> new ConfigException(S3_BUCKET + " is required when "
+                + REMOTE_LOG_STORAGE_SYSTEM_ENABLE + " is true"));
+        S3Config.Builder s3 = S3Config.builder(bucketName)
+                .region(nonBlank(settings, S3_REGION).orElse("us-east-1"))
+                .keyPrefix(nonBlank(settings, S3_PREFIX).map(p -> p.endsWith("/") ? p : p + "/").orElse(""))
+                .pathStyle(nonBlank(settings, S3_PATH_STYLE_ACCESS).map(Boolean::parseBoolean)
+                        .orElse(endpoint.isPresent()))
+                .createBucketIfMissing(endpoint.isPresent());
+        endpoint.ifPresent(e -> s3.endpoint(parseUri(e)));
+        Optional<String> accessKey = nonBlank(settings, S3_ACCESS_KEY);
+        Optional<String> secretKey = nonBlank(settings, S3_SECRET_KEY);
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            throw new ConfigException(S3_ACCESS_KEY + " and " + S3_SECRET_KEY + " must be given together");
+        }
+        accessKey.ifPresent(a -> s3.staticCredentials(a, secretKey.get()));
+        try {
+            return new RemoteLogManagerConfig(true, interval, inflight, Optional.of(s3.build()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid sluice.s3.* settings: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> nonBlank(Map<String, String> settings, String key) {
+        return Optional.ofNullable(settings.get(key)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    private static long parseLong(Map<String, String> settings, String key, long defaultValue) {
+        Optional<String> raw = nonBlank(settings, key);
+        try {
+            return raw.isPresent() ? Long.parseLong(raw.get()) : defaultValue;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, raw.get(), "not a number");
+        }
+    }
+
+    private static URI parseUri(String raw) {
+        try {
+            URI uri = URI.create(raw);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new ConfigException(S3_ENDPOINT, raw, "expected http(s)://HOST[:PORT]");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(S3_ENDPOINT, raw, "expected http(s)://HOST[:PORT]");
+        }
+    }
+}
