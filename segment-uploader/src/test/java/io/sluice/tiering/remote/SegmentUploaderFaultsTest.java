@@ -16,7 +16,7 @@ import io.sluice.tiering.objectstore.ObjectSummary;
 import io.sluice.tiering.objectstore.Retrier;
 import io.sluice.tiering.objectstore.RetryPolicy;
 import io.sluice.tiering.objectstore.RetryingObjectStore;
-import io.sluice.tiering.testing.ManualTime;
+import io.sluice.storage.ManualTime;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;

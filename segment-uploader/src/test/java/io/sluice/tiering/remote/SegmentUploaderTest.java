@@ -21,7 +21,7 @@ import io.sluice.tiering.objectstore.Retrier;
 import io.sluice.tiering.objectstore.RetryPolicy;
 import io.sluice.tiering.objectstore.RetryingObjectStore;
 import io.sluice.tiering.objectstore.s3.S3ObjectStore;
-import io.sluice.tiering.testing.ManualTime;
+import io.sluice.storage.ManualTime;
 import io.sluice.tiering.testing.S3Extension;
 import io.sluice.tiering.testing.S3TestEnv;
 
