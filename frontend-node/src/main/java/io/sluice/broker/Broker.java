@@ -69,6 +69,7 @@ public final class Broker implements AutoCloseable {
     private volatile boolean ready;
     private MetadataStore store;
     private KafkaListener kafkaListener;
+    private ReplicaManager replicaManager;
     private HttpApiServer httpServer;
     private BrokerRegistration registration;
 
@@ -109,7 +110,7 @@ public final class Broker implements AutoCloseable {
 
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("sluice-scheduler"));
         closeables.add(0, scheduler::shutdown);
-        TopicConfigs topicConfigs = new TopicConfigs(config.originals());
+        TopicConfigs topicConfigs = new TopicConfigs(config.originals(), config.remoteLogManagerConfig().enabled());
         LogManager logManager = new LogManager(config.logDir(), Time.SYSTEM, scheduler, config.logManagerConfig());
         logManager.startup(tp -> cache.image().topic(tp.topic())
                 .map(topic -> topicConfigs.logConfig(topic)).orElseGet(topicConfigs::defaultLogConfig));
@@ -120,23 +121,28 @@ public final class Broker implements AutoCloseable {
                 new java.util.concurrent.atomic.AtomicReference<>();
         IsrUpdater isrUpdater = new IsrUpdater(store, nodeId,
                 () -> membershipRef.get() == null ? -1L : membershipRef.get().brokerEpoch());
-        ReplicaManager replicaManager = new ReplicaManager(nodeId, scheduler, Time.SYSTEM, isrUpdater,
+        replicaManager = new ReplicaManager(nodeId, scheduler, Time.SYSTEM, isrUpdater,
                 brokerId -> cache.image().broker(brokerId).isPresent(), config.replicaLagTimeMaxMs());
         ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, cache::image, config.fetcherConfig());
         closeables.add(0, fetchers);
         PartitionReconciler reconciler = new PartitionReconciler(nodeId, logManager, replicaManager,
                 topicConfigs, fetchers, metrics::partitionAdded, metrics::partitionRemoved);
         metrics.registerReplicationGauges(replicaManager::partitions, cache::image);
-        reconciler.reconcile(cache.image());
-        MetadataCache.Subscription subscription = cache.addListener(reconciler);
-        closeables.add(0, subscription::close);
-
+        // Tiered storage before the first reconcile: followers restarting at a leader's local log start offset and
+        // consumers reading below it need the remote reads from the start.
         Optional<TieredStorage> tieredStorage = TieredStorage.startIfEnabled(
                 config.remoteLogManagerConfig(), nodeId, replicaManager::partitions,
                 p -> cache.image().topic(p.topicIdPartition().topicId()).map(topicConfigs::resolve), store,
                 () -> membershipRef.get() == null ? -1L : membershipRef.get().brokerEpoch(), metrics.registry(),
-                Time.SYSTEM);
-        tieredStorage.ifPresent(t -> closeables.add(0, t));
+                Time.SYSTEM, () -> cache.image().controllerId() == nodeId);
+        tieredStorage.ifPresent(t -> {
+            closeables.add(0, t);
+            replicaManager.setRemoteLogReader(t.remoteReads()::read);
+            fetchers.setRemoteLeaderEpochs(t.remoteReads()::leaderEpochsBefore);
+        });
+        reconciler.reconcile(cache.image());
+        MetadataCache.Subscription subscription = cache.addListener(reconciler);
+        closeables.add(0, subscription::close);
 
         Controller controller = Controller.start(store, nodeId, ControllerConfig.fromBrokerSettings(config.originals()));
         closeables.add(0, controller);
@@ -147,7 +153,7 @@ public final class Broker implements AutoCloseable {
                 .register(new MetadataHandler(topicAdmin, config.autoCreateTopicsEnable()))
                 .register(new ProduceHandler(replicaManager, cache::image))
                 .register(new FetchHandler(replicaManager, cache::image))
-                .register(new ListOffsetsHandler(replicaManager))
+                .register(new ListOffsetsHandler(replicaManager, () -> tieredStorage.map(TieredStorage::remoteReads)))
                 .register(new OffsetForLeaderEpochHandler(replicaManager))
                 .register(new DeleteRecordsHandler(replicaManager))
                 .register(new CreateTopicsHandler(topicAdmin))
@@ -219,6 +225,11 @@ public final class Broker implements AutoCloseable {
     }
 
     /** @return true once the broker is registered and serving, until it starts shutting down */
+    /** The partitions this broker hosts and their logs (for tools and tests). */
+    public ReplicaManager replicaManager() {
+        return replicaManager;
+    }
+
     public boolean isReady() {
         return ready;
     }

@@ -16,9 +16,21 @@ public final class TopicConfigs {
 
     private final Map<String, String> brokerSettings;
     private final long producerIdExpirationMs;
+    private final boolean remoteStorageSystemEnabled;
 
-    /** @param brokerSettings the broker's settings as configured (Kafka broker config names) */
+    /** @param brokerSettings the broker's settings as configured (Kafka broker config names); no tiered storage */
     public TopicConfigs(Map<String, String> brokerSettings) {
+        this(brokerSettings, false);
+    }
+
+    /**
+     * @param brokerSettings             the broker's settings as configured (Kafka broker config names)
+     * @param remoteStorageSystemEnabled whether this broker has tiered storage ({@code remote.log.storage.system.enable},
+     *                                   KIP-405): a topic's {@code remote.storage.enable} only takes effect on the log
+     *                                   (local retention after upload, reads below the local log start) if it does
+     */
+    public TopicConfigs(Map<String, String> brokerSettings, boolean remoteStorageSystemEnabled) {
+        this.remoteStorageSystemEnabled = remoteStorageSystemEnabled;
         this.brokerSettings = Map.copyOf(brokerSettings);
         this.producerIdExpirationMs = Long.parseLong(brokerSettings.getOrDefault("producer.id.expiration.ms",
                 Long.toString(PRODUCER_ID_EXPIRATION_MS_DEFAULT)));
@@ -47,6 +59,7 @@ public final class TopicConfigs {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.maxMessageBytes(),
                 c.indexIntervalBytes(), c.segmentIndexBytes(), c.messageTimestampType(), c.messageTimestampBeforeMaxMs(),
                 c.messageTimestampAfterMaxMs(), c.flushMessages(), c.flushMs(), c.fileDeleteDelayMs(),
-                producerIdExpirationMs);
+                producerIdExpirationMs, remoteStorageSystemEnabled && c.remoteStorageEnable() && !c.compactEnabled(),
+                c.localRetentionMs(), c.localRetentionBytes());
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.storage.log.FetchDataInfo;
 import io.sluice.storage.log.LogAppendInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetMovedToTieredStorageException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -36,6 +37,7 @@ public final class ReplicaManager {
     private final Time time;
     private final IsrUpdater isrUpdater;
     private final java.util.function.IntPredicate registeredBroker;
+    private final RemoteFetches remoteFetches = new RemoteFetches(this);
     private volatile boolean fenced;
 
     /**
@@ -197,6 +199,9 @@ public final class ReplicaManager {
     public CompletableFuture<Map<TopicPartition, FetchResult>> fetch(FetchParams params,
                                                                      LinkedHashMap<TopicPartition, PartitionFetchRequest> requests) {
         Map<TopicPartition, FetchResult> first = readAll(params, requests);
+        if (remoteFetches.needsRemoteRead(first)) {
+            return remoteFetches.complete(params, requests, first);
+        }
         long bytes = first.values().stream().mapToLong(FetchResult::sizeInBytes).sum();
         boolean anyError = first.values().stream().anyMatch(r -> r.error() != Errors.NONE);
         if (params.maxWaitMs() <= 0 || requests.isEmpty() || bytes >= params.minBytes() || anyError) {
@@ -207,7 +212,17 @@ public final class ReplicaManager {
                 tp -> availableBytes(params, tp, requests.get(tp)),
                 () -> readAll(params, requests), future);
         fetchPurgatory.tryCompleteElseWatch(delayed, requests.keySet(), params.maxWaitMs());
-        return future;
+        return future.thenCompose(results -> remoteFetches.needsRemoteRead(results)
+                ? remoteFetches.complete(params, requests, results) : CompletableFuture.completedFuture(results));
+    }
+
+    /**
+     * Serves consumer fetches below the local log start offset from remote storage through {@code reader} (tiered
+     * storage, KIP-405). Logs only have offsets below their local log start offset when remote storage is enabled,
+     * which the broker does only together with installing a reader.
+     */
+    public void setRemoteLogReader(RemoteLogReadFunction reader) {
+        remoteFetches.setReader(reader);
     }
 
     private void onFollowerFetch(Partition partition, int replicaId, long fetchOffset) {
@@ -254,6 +269,9 @@ public final class ReplicaManager {
             return new FetchResult(Errors.NONE, partition.highWatermark(), partition.logStartOffset(),
                     partition.logEndOffset(), data.records());
         } catch (NotLeaderOrFollowerException | UnknownTopicOrPartitionException e) {
+            return FetchResult.failed(e);
+        } catch (OffsetMovedToTieredStorageException e) {
+            // consumers: served from remote storage by RemoteFetches; followers: told to start at the local log start
             return FetchResult.failed(e);
         } catch (RuntimeException e) {
             if (Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR) {

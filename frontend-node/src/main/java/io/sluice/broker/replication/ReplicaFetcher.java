@@ -2,6 +2,7 @@ package io.sluice.broker.replication;
 
 import io.sluice.broker.partition.Partition;
 import io.sluice.storage.epoch.EpochEndOffset;
+import io.sluice.storage.epoch.EpochEntry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -29,6 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +55,7 @@ final class ReplicaFetcher {
     private final int leaderId;
     private final Supplier<Optional<InetSocketAddress>> leaderAddress;
     private final FetcherConfig config;
+    private final Supplier<RemoteLeaderEpochs> remoteLeaderEpochs;
     private final Thread thread;
     private final Object lock = new Object();
     private final Map<TopicPartition, FetchState> states = new LinkedHashMap<>();
@@ -72,7 +77,8 @@ final class ReplicaFetcher {
     }
 
     ReplicaFetcher(int localBrokerId, int leaderId, Supplier<Optional<InetSocketAddress>> leaderAddress,
-                   FetcherConfig config) {
+                   FetcherConfig config, Supplier<RemoteLeaderEpochs> remoteLeaderEpochs) {
+        this.remoteLeaderEpochs = remoteLeaderEpochs;
         this.localBrokerId = localBrokerId;
         this.leaderId = leaderId;
         this.leaderAddress = leaderAddress;
@@ -345,6 +351,7 @@ final class ReplicaFetcher {
                 }
             }
             case OFFSET_OUT_OF_RANGE -> resetToLeaderLog(conn, state);
+            case OFFSET_MOVED_TO_TIERED_STORAGE -> restartAtLeaderLocalLog(conn, state);
             default -> {
                 LOG.debug("fetch of partition={} from leader {} answered {}", partition.topicPartition(), leaderId, error);
                 backOff(List.of(state));
@@ -373,6 +380,40 @@ final class ReplicaFetcher {
             partition.log().truncateFullyAndStartAt(leaderStart);
             LOG.info("partition={} restarts at the leader's log start offset {}", partition.topicPartition(), leaderStart);
         }
+    }
+
+    /**
+     * The offset we fetch is only in the leader's remote storage (KIP-405): this replica does not copy history. It
+     * restarts its log empty at the leader's local log start offset, keeps the leader's log start offset (history is
+     * served from remote storage), and restores the leader epochs of the tiered offsets from the remote segment's
+     * leader-epoch checkpoint. Replacing a broker therefore costs the local tail, not the whole retention.
+     */
+    private void restartAtLeaderLocalLog(BrokerConnection conn, FetchState state) throws IOException {
+        Partition partition = state.partition;
+        long leaderLocalStart = listOffset(conn, state, ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP);
+        long leaderStart = listOffset(conn, state, ListOffsetsRequest.EARLIEST_TIMESTAMP);
+        if (leaderLocalStart < 0 || leaderStart < 0 || leaderStart > leaderLocalStart) {
+            backOff(List.of(state));
+            return;
+        }
+        Optional<List<EpochEntry>> epochs;
+        try {
+            epochs = remoteLeaderEpochs.get().before(partition.topicIdPartition(), leaderLocalStart)
+                    .get(config.socketTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("partition={}: reading the leader epochs below offset {} from remote storage failed ({}); "
+                    + "retrying", partition.topicPartition(), leaderLocalStart, e.toString());
+            backOff(List.of(state));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        partition.log().truncateFullyAndStartAt(leaderLocalStart, Math.min(leaderStart, leaderLocalStart));
+        epochs.ifPresent(entries -> partition.log().restoreLeaderEpochs(entries));
+        LOG.info("partition={} restarts at the leader's local log start offset {} (log start offset {}; {} leader "
+                + "epochs restored from remote storage); earlier offsets stay in remote storage",
+                partition.topicPartition(), leaderLocalStart, leaderStart, epochs.map(List::size).orElse(0));
     }
 
     private long listOffset(BrokerConnection conn, FetchState state, long timestamp) throws IOException {

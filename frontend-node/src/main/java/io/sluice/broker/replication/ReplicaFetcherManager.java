@@ -24,11 +24,17 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final FetcherConfig config;
     private final Map<Integer, ReplicaFetcher> fetchersByLeader = new HashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
+    private volatile RemoteLeaderEpochs remoteLeaderEpochs = RemoteLeaderEpochs.NONE;
 
     public ReplicaFetcherManager(int localBrokerId, Supplier<MetadataImage> metadata, FetcherConfig config) {
         this.localBrokerId = localBrokerId;
         this.metadata = metadata;
         this.config = config;
+    }
+
+    /** Where followers restarting at the leader's local log start offset find the epochs of tiered offsets. */
+    public void setRemoteLeaderEpochs(RemoteLeaderEpochs remoteLeaderEpochs) {
+        this.remoteLeaderEpochs = remoteLeaderEpochs;
     }
 
     /**
@@ -39,7 +45,8 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         TopicPartition tp = partition.topicPartition();
         unfollow(tp);
         ReplicaFetcher fetcher = fetchersByLeader.computeIfAbsent(leaderId, id -> {
-            ReplicaFetcher created = new ReplicaFetcher(localBrokerId, id, () -> address(id), config);
+            ReplicaFetcher created = new ReplicaFetcher(localBrokerId, id, () -> address(id), config,
+                    () -> remoteLeaderEpochs);
             created.start();
             return created;
         });

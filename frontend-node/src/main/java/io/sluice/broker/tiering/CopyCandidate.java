@@ -12,12 +12,12 @@ import java.util.Optional;
  * ({@code RemoteLogState.nextOffset()}, one past the highest registered offset).
  *
  * <p>A segment that straddles that boundary ({@code baseOffset < nextRemoteOffset < nextOffset}: a new leader whose
- * segments rolled at other offsets than the previous leader's) cannot be registered (registrations never overlap);
- * it is skipped, leaving a gap in remote storage that local retention must not delete. It is reported in
- * {@link #straddling()} so the caller can log it.
+ * segments rolled at other offsets than the previous leader's) cannot be registered as it is (registrations never
+ * overlap). It is returned in {@link #straddling()} instead, and nothing after it: the caller uploads the part of it
+ * from {@code nextRemoteOffset} on, so remote storage never gets a gap.
  *
- * @param segment    the segment to upload next, if any
- * @param straddling a segment skipped because it straddles {@code nextRemoteOffset}, if any
+ * @param segment    the segment to upload next as it is, if any
+ * @param straddling the segment holding {@code nextRemoteOffset} in its middle, if that is what comes next
  */
 record CopyCandidate(Optional<SegmentInfo> segment, Optional<SegmentInfo> straddling) {
 
@@ -27,7 +27,6 @@ record CopyCandidate(Optional<SegmentInfo> segment, Optional<SegmentInfo> stradd
      * @param nextRemoteOffset the first offset not yet in remote storage (0 for an empty remote log)
      */
     static CopyCandidate select(List<SegmentInfo> segments, long highWatermark, long nextRemoteOffset) {
-        Optional<SegmentInfo> straddling = Optional.empty();
         for (SegmentInfo s : segments) {
             if (s.active() || s.nextOffset() > highWatermark) {
                 break;
@@ -36,11 +35,10 @@ record CopyCandidate(Optional<SegmentInfo> segment, Optional<SegmentInfo> stradd
                 continue;
             }
             if (s.baseOffset() < nextRemoteOffset) {
-                straddling = Optional.of(s);
-                continue;
+                return new CopyCandidate(Optional.empty(), Optional.of(s));
             }
-            return new CopyCandidate(Optional.of(s), straddling);
+            return new CopyCandidate(Optional.of(s), Optional.empty());
         }
-        return new CopyCandidate(Optional.empty(), straddling);
+        return new CopyCandidate(Optional.empty(), Optional.empty());
     }
 }

@@ -21,6 +21,14 @@ final class PartitionCopyState {
     int consecutiveFailures;
     /** The base offset of the straddling segment last logged, so it is logged once. */
     long straddleLogged = -1;
+    /** {@code DELETE_STARTED} registrations left by an earlier leader have been finished (once per epoch). */
+    boolean startedDeletionsFinished;
+    /** A retention pass (read registrations, delete) is in flight. */
+    boolean retentionBusy;
+    /** Next retention pass not before this time (ms). */
+    long nextRetentionAtMs;
+    /** Next orphan scan of this partition's prefix not before this time (ms). */
+    long nextOrphanScanAtMs;
 
     PartitionCopyState(TopicIdPartition partition, int leaderEpoch) {
         this.partition = partition;

@@ -8,6 +8,8 @@ import io.sluice.metadata.remote.RemoteSegmentMetadata;
 import io.sluice.metadata.remote.RemoteSegmentOverlapException;
 import io.sluice.storage.log.SegmentInfo;
 import io.sluice.tiering.remote.SegmentUpload;
+import io.sluice.tiering.remote.OrphanCollector;
+import io.sluice.tiering.remote.RemoteSegmentDeleter;
 import io.sluice.tiering.remote.SegmentUploader;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -29,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -72,6 +75,9 @@ public final class RemoteLogManager implements AutoCloseable {
     private final Time time;
     private final ScheduledExecutorService executor;
     private final Map<TopicPartition, PartitionCopyState> states = new HashMap<>();
+    private final FollowerRemoteState followers;
+    private final RemoteRetentionTask retention;
+    private final OrphanCollectionTask orphans;
     private int inflight;
     private volatile boolean closed;
 
@@ -86,11 +92,15 @@ public final class RemoteLogManager implements AutoCloseable {
      * @param config      interval and in-flight bound
      * @param metrics     counters and gauges
      * @param time        the clock (backoff)
+     * @param deleter     deletes remote segments (retention)
+     * @param orphanCollector removes unregistered objects
+     * @param isController whether this broker is the active controller now (it collects deleted topics' data)
      */
     public RemoteLogManager(int brokerId, Supplier<Collection<Partition>> partitions,
                             Function<Partition, Optional<EffectiveTopicConfig>> topicConfig, MetadataStore metadata,
                             SegmentUploader uploader, LongSupplier brokerEpoch, RemoteLogManagerConfig config,
-                            RemoteLogMetrics metrics, Time time) {
+                            RemoteLogMetrics metrics, Time time, RemoteSegmentDeleter deleter,
+                            OrphanCollector orphanCollector, BooleanSupplier isController) {
         this.brokerId = brokerId;
         this.partitions = partitions;
         this.topicConfig = topicConfig;
@@ -105,6 +115,11 @@ public final class RemoteLogManager implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.followers = new FollowerRemoteState(metadata, config.taskIntervalMs(), executor, time::milliseconds);
+        this.retention = new RemoteRetentionTask(brokerId, metadata, deleter, topicConfig, config.taskIntervalMs(),
+                executor, metrics, time::milliseconds);
+        this.orphans = new OrphanCollectionTask(orphanCollector, config.orphanCollectionIntervalMs(), isController,
+                executor, metrics);
     }
 
     /** The manager's thread, also usable for retry timers of the object store. */
@@ -128,43 +143,65 @@ public final class RemoteLogManager implements AutoCloseable {
         }
     }
 
-    /** One pass over the led partitions. Runs on the manager's thread. */
+    /** One pass over the hosted partitions. Runs on the manager's thread. */
     void runOnce() {
         if (closed) {
             return;
         }
-        Map<TopicPartition, Partition> copied = new HashMap<>();
+        Map<TopicPartition, Partition> led = new HashMap<>();
         for (Partition p : partitions.get()) {
-            if (p.isLeader() && copyEnabled(p)) {
-                copied.put(p.topicPartition(), p);
+            if (!remoteStorageEnabled(p)) {
+                continue;
+            }
+            if (p.isLeader()) {
+                led.put(p.topicPartition(), p);
+            } else {
+                followers.maybeRefresh(p);
             }
         }
-        dropStale(copied);
+        followers.retainOnly(partitions.get());
+        dropStale(led);
         long epoch = brokerEpoch.getAsLong();
         if (epoch < 0) {
             return;
         }
         long now = time.milliseconds();
-        for (Partition p : copied.values()) {
-            if (inflight >= config.copyMaxInflight()) {
-                return;
-            }
+        for (Partition p : led.values()) {
             PartitionCopyState state = states.computeIfAbsent(p.topicPartition(),
                     tp -> new PartitionCopyState(p.topicIdPartition(), p.state().leaderEpoch()));
             if (state.busy || now < state.retryAtMs) {
                 continue;
             }
             if (state.nextRemoteOffset == PartitionCopyState.UNKNOWN) {
-                readRemoteLogState(state);
-            } else {
+                if (inflight < config.copyMaxInflight()) {
+                    readRemoteLogState(p, state);
+                }
+                continue;
+            }
+            if (copyEnabled(p) && inflight < config.copyMaxInflight()) {
                 maybeCopy(p, state, epoch);
             }
+            retention.maybeRun(p, state, epoch, now);
+            orphans.maybeCollect(state, now);
+        }
+        orphans.maybeCollectDeletedTopics(now);
+    }
+
+    /** Runs another pass soon (after an upload registered: the next segment may be ready). */
+    private void runAgainSoon() {
+        try {
+            executor.execute(this::runSafely);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 
+    private boolean remoteStorageEnabled(Partition p) {
+        return topicConfig.apply(p).map(c -> c.remoteStorageEnable() && !c.compactEnabled()).orElse(false);
+    }
+
     private boolean copyEnabled(Partition p) {
-        return topicConfig.apply(p).map(c -> c.remoteStorageEnable() && !c.remoteLogCopyDisable()
-                && !c.compactEnabled()).orElse(false);
+        return topicConfig.apply(p).map(c -> !c.remoteLogCopyDisable()).orElse(false);
     }
 
     private void dropStale(Map<TopicPartition, Partition> copied) {
@@ -182,10 +219,14 @@ public final class RemoteLogManager implements AutoCloseable {
         }
     }
 
-    private void readRemoteLogState(PartitionCopyState state) {
+    private void readRemoteLogState(Partition p, PartitionCopyState state) {
         state.busy = true;
         inflight++;
-        onManagerThread(metadata.remoteLogState(state.partition.topicId(), state.partition.partition()),
+        CompletableFuture<RemoteLogState> read = state.startedDeletionsFinished
+                ? metadata.remoteLogState(state.partition.topicId(), state.partition.partition())
+                : retention.finishStartedDeletions(state.partition)
+                        .thenCompose(n -> metadata.remoteLogState(state.partition.topicId(), state.partition.partition()));
+        onManagerThread(read,
                 (remote, error) -> {
                     inflight--;
                     state.busy = false;
@@ -193,7 +234,9 @@ public final class RemoteLogManager implements AutoCloseable {
                         onFailure(state, "reading the remote log state", error);
                         return;
                     }
+                    state.startedDeletionsFinished = true;
                     state.nextRemoteOffset = remote.nextOffset();
+                    p.log().updateHighestOffsetInRemoteStorage(remote.highestOffset());
                     metrics.remoteLogEndOffset(state.partition.topicPartition(), remote.nextOffset());
                     LOG.info("copying {} to remote storage from offset {} leaderEpoch={} ({} remote segments)",
                             state.partition, remote.nextOffset(), state.leaderEpoch, remote.segmentCount());
@@ -205,9 +248,9 @@ public final class RemoteLogManager implements AutoCloseable {
         CopyCandidate candidate = CopyCandidate.select(p.log().segments(), p.highWatermark(), state.nextRemoteOffset);
         candidate.straddling().filter(s -> s.baseOffset() != state.straddleLogged).ifPresent(s -> {
             state.straddleLogged = s.baseOffset();
-            LOG.warn("skipping segment {} of {} (offsets [{}, {}]): it straddles the remote log's next offset {}; "
-                    + "offsets below its end stay local only", s.baseOffset(), state.partition, s.baseOffset(),
-                    s.nextOffset() - 1, state.nextRemoteOffset);
+            LOG.warn("segment {} of {} (offsets [{}, {}]) straddles the remote log's next offset {}; copying waits "
+                    + "(its local copy is kept)", s.baseOffset(), state.partition, s.baseOffset(), s.nextOffset() - 1,
+                    state.nextRemoteOffset);
         });
         if (candidate.segment().isEmpty()) {
             return;
@@ -232,11 +275,16 @@ public final class RemoteLogManager implements AutoCloseable {
                 return;
             }
             metrics.segmentCopied(registered.sizeInBytes());
+            LOG.info("copied segment {} of {} to remote storage: offsets [{}, {}], {} bytes, segmentId={}",
+                    segment.baseOffset(), state.partition, registered.baseOffset(), registered.lastOffset(),
+                    registered.sizeInBytes(), registered.segmentId());
             if (states.get(state.partition.topicPartition()) == state) {
                 state.nextRemoteOffset = registered.lastOffset() + 1;
+                p.log().updateHighestOffsetInRemoteStorage(registered.lastOffset());
                 metrics.remoteLogEndOffset(state.partition.topicPartition(), state.nextRemoteOffset);
             }
             onSuccess(state);
+            runAgainSoon();
         });
     }
 
@@ -284,7 +332,7 @@ public final class RemoteLogManager implements AutoCloseable {
         });
     }
 
-    private static Throwable unwrap(Throwable error) {
+    static Throwable unwrap(Throwable error) {
         Throwable t = error;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();

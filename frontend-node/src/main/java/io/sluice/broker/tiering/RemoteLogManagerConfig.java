@@ -18,6 +18,13 @@ import java.util.Set;
  *   <li>{@code remote.log.manager.task.interval.ms} (KIP-405, default 30000): how often the leader looks for sealed
  *       segments to upload.</li>
  *   <li>{@code remote.log.manager.copy.max.inflight} (Sluice, default 2): segment uploads in flight per broker.</li>
+ *   <li>{@code sluice.remote.orphan.collection.interval.ms} (default 600000): how often each leader scans its
+ *       partition's objects for orphans (the controller: deleted topics' data).</li>
+ *   <li>Remote reads: {@code remote.log.reader.threads} (KIP-405, default 10; here threads for CPU work of remote
+ *       reads: parsing, CRC checks), {@code remote.log.index.file.cache.total.size.bytes} (KIP-405, default
+ *       1 GiB: cached {@code .index}/{@code .timeindex} objects), {@code sluice.remote.fetch.cache.bytes} (default
+ *       128 MiB: cached chunks of remote {@code .log} objects), {@code sluice.remote.fetch.chunk.bytes} (default
+ *       1 MiB: size of one ranged GET) and {@code sluice.remote.fetch.read.ahead.chunks} (default 2).</li>
  *   <li>{@code sluice.s3.endpoint} (none: AWS S3), {@code sluice.s3.region} (us-east-1), {@code sluice.s3.bucket}
  *       (required when enabled), {@code sluice.s3.prefix} (""; a "/" is appended if missing),
  *       {@code sluice.s3.path.style.access} (default true when an endpoint is given), {@code sluice.s3.access.key} /
@@ -28,13 +35,28 @@ import java.util.Set;
  * @param enabled            {@code remote.log.storage.system.enable}
  * @param taskIntervalMs     {@code remote.log.manager.task.interval.ms}, ms, &gt; 0
  * @param copyMaxInflight    {@code remote.log.manager.copy.max.inflight}, &ge; 1
+ * @param orphanCollectionIntervalMs {@code sluice.remote.orphan.collection.interval.ms}, ms, &gt; 0
+ * @param readerThreads      {@code remote.log.reader.threads}, &ge; 1
+ * @param indexCacheBytes    {@code remote.log.index.file.cache.total.size.bytes}, bytes, &ge; 0
+ * @param fetchCacheBytes    {@code sluice.remote.fetch.cache.bytes}, bytes, &ge; 0
+ * @param fetchChunkBytes    {@code sluice.remote.fetch.chunk.bytes}, bytes, &ge; 4096
+ * @param fetchReadAheadChunks {@code sluice.remote.fetch.read.ahead.chunks}, &ge; 0
  * @param s3                 the object store; present iff {@code enabled}
  */
-public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int copyMaxInflight, Optional<S3Config> s3) {
+public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int copyMaxInflight,
+                                     long orphanCollectionIntervalMs, int readerThreads, long indexCacheBytes,
+                                     long fetchCacheBytes, int fetchChunkBytes, int fetchReadAheadChunks,
+                                     Optional<S3Config> s3) {
 
     public static final String REMOTE_LOG_STORAGE_SYSTEM_ENABLE = "remote.log.storage.system.enable";
     public static final String TASK_INTERVAL_MS = "remote.log.manager.task.interval.ms";
     public static final String COPY_MAX_INFLIGHT = "remote.log.manager.copy.max.inflight";
+    public static final String ORPHAN_COLLECTION_INTERVAL_MS = "sluice.remote.orphan.collection.interval.ms";
+    public static final String READER_THREADS = "remote.log.reader.threads";
+    public static final String INDEX_CACHE_BYTES = "remote.log.index.file.cache.total.size.bytes";
+    public static final String FETCH_CACHE_BYTES = "sluice.remote.fetch.cache.bytes";
+    public static final String FETCH_CHUNK_BYTES = "sluice.remote.fetch.chunk.bytes";
+    public static final String FETCH_READ_AHEAD_CHUNKS = "sluice.remote.fetch.read.ahead.chunks";
     public static final String S3_ENDPOINT = "sluice.s3.endpoint";
     public static final String S3_REGION = "sluice.s3.region";
     public static final String S3_BUCKET = "sluice.s3.bucket";
@@ -45,11 +67,18 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
 
     /** Every setting this class reads (for the broker's known-keys check). */
     public static final Set<String> KEYS = Set.of(REMOTE_LOG_STORAGE_SYSTEM_ENABLE, TASK_INTERVAL_MS,
-            COPY_MAX_INFLIGHT, S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_PREFIX, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY,
+            COPY_MAX_INFLIGHT, ORPHAN_COLLECTION_INTERVAL_MS, READER_THREADS, INDEX_CACHE_BYTES, FETCH_CACHE_BYTES,
+            FETCH_CHUNK_BYTES, FETCH_READ_AHEAD_CHUNKS, S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_PREFIX, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY,
             S3_SECRET_KEY);
 
     public static final long DEFAULT_TASK_INTERVAL_MS = 30_000L;
     public static final int DEFAULT_COPY_MAX_INFLIGHT = 2;
+    public static final long DEFAULT_ORPHAN_COLLECTION_INTERVAL_MS = 600_000L;
+    public static final int DEFAULT_READER_THREADS = 10;
+    public static final long DEFAULT_INDEX_CACHE_BYTES = 1024L * 1024 * 1024;
+    public static final long DEFAULT_FETCH_CACHE_BYTES = 128L * 1024 * 1024;
+    public static final int DEFAULT_FETCH_CHUNK_BYTES = 1024 * 1024;
+    public static final int DEFAULT_FETCH_READ_AHEAD_CHUNKS = 2;
 
     public RemoteLogManagerConfig {
         if (taskIntervalMs <= 0) {
@@ -57,6 +86,24 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
         }
         if (copyMaxInflight < 1) {
             throw new ConfigException(COPY_MAX_INFLIGHT, copyMaxInflight, "must be >= 1");
+        }
+        if (orphanCollectionIntervalMs <= 0) {
+            throw new ConfigException(ORPHAN_COLLECTION_INTERVAL_MS, orphanCollectionIntervalMs, "must be > 0");
+        }
+        if (readerThreads < 1) {
+            throw new ConfigException(READER_THREADS, readerThreads, "must be >= 1");
+        }
+        if (indexCacheBytes < 0) {
+            throw new ConfigException(INDEX_CACHE_BYTES, indexCacheBytes, "must be >= 0");
+        }
+        if (fetchCacheBytes < 0) {
+            throw new ConfigException(FETCH_CACHE_BYTES, fetchCacheBytes, "must be >= 0");
+        }
+        if (fetchChunkBytes < 4096) {
+            throw new ConfigException(FETCH_CHUNK_BYTES, fetchChunkBytes, "must be >= 4096");
+        }
+        if (fetchReadAheadChunks < 0) {
+            throw new ConfigException(FETCH_READ_AHEAD_CHUNKS, fetchReadAheadChunks, "must be >= 0");
         }
         if (enabled != s3.isPresent()) {
             throw new IllegalArgumentException("an object store is needed exactly when remote storage is enabled");
@@ -76,8 +123,15 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
                 .orElse(endpoint.isPresent() || bucket.isPresent());
         long interval = parseLong(settings, TASK_INTERVAL_MS, DEFAULT_TASK_INTERVAL_MS);
         int inflight = (int) parseLong(settings, COPY_MAX_INFLIGHT, DEFAULT_COPY_MAX_INFLIGHT);
+        long orphanInterval = parseLong(settings, ORPHAN_COLLECTION_INTERVAL_MS, DEFAULT_ORPHAN_COLLECTION_INTERVAL_MS);
+        int readerThreads = (int) parseLong(settings, READER_THREADS, DEFAULT_READER_THREADS);
+        long indexCache = parseLong(settings, INDEX_CACHE_BYTES, DEFAULT_INDEX_CACHE_BYTES);
+        long fetchCache = parseLong(settings, FETCH_CACHE_BYTES, DEFAULT_FETCH_CACHE_BYTES);
+        int chunk = (int) Math.min(Integer.MAX_VALUE, parseLong(settings, FETCH_CHUNK_BYTES, DEFAULT_FETCH_CHUNK_BYTES));
+        int readAhead = (int) parseLong(settings, FETCH_READ_AHEAD_CHUNKS, DEFAULT_FETCH_READ_AHEAD_CHUNKS);
         if (!enabled) {
-            return new RemoteLogManagerConfig(false, interval, inflight, Optional.empty());
+            return new RemoteLogManagerConfig(false, interval, inflight, orphanInterval, readerThreads, indexCache,
+                    fetchCache, chunk, readAhead, Optional.empty());
         }
         String bucketName = bucket.orElseThrow(() -> new ConfigException(S3_BUCKET + " is required when "
                 + REMOTE_LOG_STORAGE_SYSTEM_ENABLE + " is true"));
@@ -95,7 +149,8 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
         }
         accessKey.ifPresent(a -> s3.staticCredentials(a, secretKey.get()));
         try {
-            return new RemoteLogManagerConfig(true, interval, inflight, Optional.of(s3.build()));
+            return new RemoteLogManagerConfig(true, interval, inflight, orphanInterval, readerThreads, indexCache,
+                    fetchCache, chunk, readAhead, Optional.of(s3.build()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid sluice.s3.* settings: " + e.getMessage());
         }

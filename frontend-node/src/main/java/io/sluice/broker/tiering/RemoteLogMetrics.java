@@ -1,9 +1,11 @@
 package io.sluice.broker.tiering;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.sluice.tiering.read.RemoteLogReader;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.Map;
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code RemoteCopyBytesPerSec});</li>
  *   <li>{@code sluice.remote.copy.errors}: failed uploads or registrations (Kafka's
  *       {@code RemoteCopyErrorsPerSec});</li>
+ *   <li>{@code sluice.remote.delete.segments}: remote segments deleted by retention;
+ *       {@code sluice.remote.orphans.deleted}: unregistered objects removed;</li>
  *   <li>{@code sluice.partition.remote.log.end.offset{topic,partition}}: one past the highest offset registered in
  *       remote storage (exclusive end, 0 when nothing is), for each partition this broker leads and copies; -1 until
  *       known.</li>
@@ -29,6 +33,8 @@ public final class RemoteLogMetrics {
     private final Counter segments;
     private final Counter bytes;
     private final Counter errors;
+    private final Counter deletedSegments;
+    private final Counter orphans;
     private final Map<TopicPartition, PartitionGauge> partitions = new ConcurrentHashMap<>();
 
     private record PartitionGauge(AtomicLong value, Gauge gauge) {
@@ -42,11 +48,24 @@ public final class RemoteLogMetrics {
                 .description("bytes of .log files uploaded to remote storage and registered").register(registry);
         errors = Counter.builder("sluice.remote.copy.errors")
                 .description("segment uploads or registrations that failed (retried later)").register(registry);
+        deletedSegments = Counter.builder("sluice.remote.delete.segments")
+                .description("remote segments deleted by retention (Kafka's RemoteDeleteRequestsPerSec)")
+                .register(registry);
+        orphans = Counter.builder("sluice.remote.orphans.deleted")
+                .description("unregistered objects removed by the orphan collector").register(registry);
     }
 
     void segmentCopied(long sizeInBytes) {
         segments.increment();
         bytes.increment(sizeInBytes);
+    }
+
+    void segmentsDeleted(int count) {
+        deletedSegments.increment(count);
+    }
+
+    void orphansDeleted(int count) {
+        orphans.increment(count);
     }
 
     void copyFailed() {
@@ -72,12 +91,35 @@ public final class RemoteLogMetrics {
         }
     }
 
+    /**
+     * Exports the remote reader's counters: {@code sluice.remote.fetch.bytes} (bytes downloaded for reads; Kafka's
+     * {@code RemoteFetchBytesPerSec}), {@code sluice.remote.fetch.cache.hits} / {@code .misses} (chunks of remote
+     * {@code .log} objects), {@code sluice.remote.fetch.corruptions} (checksum mismatches; never served) and
+     * {@code sluice.remote.fetch.cache.bytes} (bytes cached).
+     */
+    void registerReader(RemoteLogReader reader) {
+        FunctionCounter.builder("sluice.remote.fetch.bytes", reader, RemoteLogReader::bytesFetched).baseUnit("bytes")
+                .description("bytes downloaded from remote storage for reads").register(registry);
+        FunctionCounter.builder("sluice.remote.fetch.cache.hits", reader, RemoteLogReader::chunkCacheHits)
+                .description("remote .log chunks served from the cache").register(registry);
+        FunctionCounter.builder("sluice.remote.fetch.cache.misses", reader, RemoteLogReader::chunkCacheMisses)
+                .description("remote .log chunks downloaded").register(registry);
+        FunctionCounter.builder("sluice.remote.fetch.corruptions", reader, RemoteLogReader::corruptions)
+                .description("remote reads refused because a checksum did not match").register(registry);
+        Gauge.builder("sluice.remote.fetch.cache.bytes", reader, RemoteLogReader::cachedChunkBytes).baseUnit("bytes")
+                .description("bytes of remote .log chunks cached").register(registry);
+    }
+
     public double copiedSegments() {
         return segments.count();
     }
 
     public double copiedBytes() {
         return bytes.count();
+    }
+
+    public double deletedSegments() {
+        return deletedSegments.count();
     }
 
     public double copyErrors() {

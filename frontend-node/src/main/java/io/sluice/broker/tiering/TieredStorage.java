@@ -9,6 +9,10 @@ import io.sluice.tiering.objectstore.RetryPolicy;
 import io.sluice.tiering.objectstore.RetryingObjectStore;
 import io.sluice.tiering.objectstore.s3.S3Config;
 import io.sluice.tiering.objectstore.s3.S3ObjectStore;
+import io.sluice.tiering.read.RemoteLogReader;
+import io.sluice.tiering.read.RemoteReadConfig;
+import io.sluice.tiering.remote.OrphanCollector;
+import io.sluice.tiering.remote.RemoteSegmentDeleter;
 import io.sluice.tiering.remote.SegmentUploader;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -21,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -29,7 +34,8 @@ import java.util.function.Supplier;
  * The broker's tiered-storage parts, started together when an object store is configured: the S3 client (with
  * retries: {@link RetryingObjectStore}, at most 4 attempts per object, then the {@link RemoteLogManager} retries on a
  * later tick), the {@link SegmentUploader} (checksums on {@code copy.max.inflight} I/O threads, which also run the retry timers) and the
- * {@link RemoteLogManager}. If the bucket is to be created ({@code sluice.s3.endpoint} set) it is created in the
+ * {@link RemoteLogManager}, and the remote reads ({@link RemoteReads}: a {@link RemoteLogReader} on
+ * {@code remote.log.reader.threads} threads, with its own short retries). If the bucket is to be created ({@code sluice.s3.endpoint} set) it is created in the
  * background: S3 being down never stops the broker from starting.
  */
 public final class TieredStorage implements AutoCloseable {
@@ -37,13 +43,20 @@ public final class TieredStorage implements AutoCloseable {
 
     private final S3ObjectStore objectStore;
     private final ExecutorService ioExecutor;
+    private final ExecutorService readerExecutor;
+    private final RemoteLogReader reader;
+    private final RemoteReads remoteReads;
     private final RemoteLogManager remoteLogManager;
     private final RemoteLogMetrics metrics;
 
-    private TieredStorage(S3ObjectStore objectStore, ExecutorService ioExecutor, RemoteLogManager remoteLogManager,
+    private TieredStorage(S3ObjectStore objectStore, ExecutorService ioExecutor, ExecutorService readerExecutor,
+                          RemoteLogReader reader, RemoteReads remoteReads, RemoteLogManager remoteLogManager,
                           RemoteLogMetrics metrics) {
         this.objectStore = objectStore;
         this.ioExecutor = ioExecutor;
+        this.readerExecutor = readerExecutor;
+        this.reader = reader;
+        this.remoteReads = remoteReads;
         this.remoteLogManager = remoteLogManager;
         this.metrics = metrics;
     }
@@ -55,13 +68,15 @@ public final class TieredStorage implements AutoCloseable {
      * @param topicConfig a partition's effective topic config, empty when the topic is unknown
      * @param brokerEpoch this broker's broker epoch ({@code BrokerMembership::brokerEpoch}), negative if unknown
      * @param registry    the broker's meter registry
+     * @param isController whether this broker is the active controller now
      * @return the started parts, or empty when remote storage is disabled
      */
     public static Optional<TieredStorage> startIfEnabled(RemoteLogManagerConfig config, int brokerId,
                                                          Supplier<Collection<Partition>> partitions,
                                                          Function<Partition, Optional<EffectiveTopicConfig>> topicConfig,
                                                          MetadataStore metadata, LongSupplier brokerEpoch,
-                                                         MeterRegistry registry, Time time) {
+                                                         MeterRegistry registry, Time time,
+                                                         BooleanSupplier isController) {
         if (!config.enabled()) {
             return Optional.empty();
         }
@@ -84,10 +99,29 @@ public final class TieredStorage implements AutoCloseable {
                 new Retrier(RetryPolicy.DEFAULT.withMaxAttempts(4), io));
         SegmentUploader uploader = new SegmentUploader(retrying, metadata, time, io);
         RemoteLogMetrics metrics = new RemoteLogMetrics(registry);
+        AtomicInteger readerThreads = new AtomicInteger();
+        ExecutorService readerExecutor = Executors.newFixedThreadPool(config.readerThreads(), r -> {
+            Thread thread = new Thread(r, "sluice-remote-reader-" + brokerId + "-" + readerThreads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        // reads retry briefly: a consumer waiting on a fetch would rather get an error it retries itself
+        RetryingObjectStore readStore = new RetryingObjectStore(store,
+                new Retrier(RetryPolicy.DEFAULT.withMaxAttempts(3), io));
+        RemoteLogReader reader = new RemoteLogReader(readStore, new RemoteReadConfig(config.fetchChunkBytes(),
+                config.fetchCacheBytes(), config.fetchReadAheadChunks(), config.indexCacheBytes()), readerExecutor);
+        RemoteReads reads = new RemoteReads(new RemoteLogMetadataCache(metadata, time, 10_000L), reader);
+        metrics.registerReader(reader);
         RemoteLogManager manager = new RemoteLogManager(brokerId, partitions, topicConfig, metadata, uploader,
-                brokerEpoch, config, metrics, time);
+                brokerEpoch, config, metrics, time, new RemoteSegmentDeleter(retrying, metadata),
+                new OrphanCollector(retrying, metadata, time, OrphanCollector.DEFAULT_MIN_AGE), isController);
         manager.start();
-        return Optional.of(new TieredStorage(store, io, manager, metrics));
+        return Optional.of(new TieredStorage(store, io, readerExecutor, reader, reads, manager, metrics));
+    }
+
+    /** Reads of remote storage: replay fetches, ListOffsets by timestamp, leader epochs of tiered offsets. */
+    public RemoteReads remoteReads() {
+        return remoteReads;
     }
 
     public RemoteLogManager remoteLogManager() {
@@ -102,6 +136,8 @@ public final class TieredStorage implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         remoteLogManager.close();
+        reader.close();
+        readerExecutor.shutdown();
         ioExecutor.shutdown();
         ioExecutor.awaitTermination(5, TimeUnit.SECONDS);
         objectStore.close();

@@ -33,10 +33,10 @@ class CopyCandidateTest {
     }
 
     @Test
-    void skipsAndReportsASegmentStraddlingTheBoundary() {
+    void returnsASegmentStraddlingTheBoundaryAndNothingAfterIt() {
         CopyCandidate candidate = CopyCandidate.select(SEGMENTS, 35, 15);
         assertThat(candidate.straddling()).contains(SEGMENTS.get(1));
-        assertThat(candidate.segment()).contains(SEGMENTS.get(2));
+        assertThat(candidate.segment()).isEmpty();
         assertThat(CopyCandidate.select(SEGMENTS, 35, 10).straddling()).isEmpty();
     }
 

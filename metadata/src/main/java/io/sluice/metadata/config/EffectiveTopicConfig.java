@@ -135,18 +135,27 @@ public final class EffectiveTopicConfig {
     }
 
     /**
-     * {@code local.retention.ms} resolved as Kafka does: -2 means "same as {@code retention.ms}". How long data stays
-     * on the broker's disk when remote storage is on.
+     * {@code local.retention.ms}, milliseconds, resolved: -2 means "same as {@code retention.ms}" (Kafka), and a value
+     * above a bounded {@code retention.ms} is capped at it (only defaults can be above: values set on the topic are
+     * validated). How long data stays on the broker's disk when remote storage is on; -1 = unbounded.
      */
     public long localRetentionMs() {
-        long local = (Long) values.get(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG);
-        return local == TopicConfigDefs.LOCAL_RETENTION_FROM_RETENTION ? retentionMs() : local;
+        return resolveLocal((Long) values.get(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG), retentionMs());
     }
 
-    /** {@code local.retention.bytes} resolved as Kafka does: -2 means "same as {@code retention.bytes}". */
+    /** {@code local.retention.bytes}, bytes per partition, resolved as {@link #localRetentionMs()}. */
     public long localRetentionBytes() {
-        long local = (Long) values.get(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG);
-        return local == TopicConfigDefs.LOCAL_RETENTION_FROM_RETENTION ? retentionBytes() : local;
+        return resolveLocal((Long) values.get(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG), retentionBytes());
+    }
+
+    private static long resolveLocal(long local, long total) {
+        if (local == TopicConfigDefs.LOCAL_RETENTION_FROM_RETENTION) {
+            return total;
+        }
+        if (total < 0) {
+            return local;
+        }
+        return local < 0 ? total : Math.min(local, total);
     }
 
     /** {@code max.message.bytes}: largest record batch accepted, bytes. */

@@ -34,6 +34,10 @@ import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
  *   <li>{@code segment.bytes} accepts values from 1024 (Kafka: 1 MiB, with an internal override for tests), so tests
  *       can roll segments quickly;</li>
  *   <li>{@code remote.storage.enable} defaults to {@code true}: Sluice tiers sealed segments by default;</li>
+ *   <li>{@code local.retention.ms} defaults to one hour ({@link #DEFAULT_LOCAL_RETENTION_MS}; Kafka: -2). A default
+ *       (built-in or a broker's {@code log.local.retention.ms}) above {@code retention.ms} is not an error: the
+ *       effective local retention is then {@code retention.ms} ({@link EffectiveTopicConfig#localRetentionMs()}).
+ *       Kafka's rule "{@code local.retention.*} not above {@code retention.*}" applies to values set on the topic;</li>
  *   <li>Kafka's rule "remote storage requires {@code cleanup.policy=delete}" is not enforced, because with remote
  *       storage on by default it would reject the compacted topics Kafka Connect and Kafka Streams create; the tiering
  *       layer must skip compacted topics itself.</li>
@@ -49,6 +53,11 @@ public final class TopicConfigDefs {
     public static final int MIN_SEGMENT_BYTES = 1024;
     /** {@code local.retention.*} value meaning "the same as {@code retention.*}" (Kafka's -2). */
     public static final long LOCAL_RETENTION_FROM_RETENTION = -2L;
+    /**
+     * Sluice's default {@code local.retention.ms}: one hour (Kafka: -2, i.e. {@code retention.ms}), so a broker's disk
+     * holds only the recent tail once segments are in remote storage.
+     */
+    public static final long DEFAULT_LOCAL_RETENTION_MS = 60L * 60 * 1000;
 
     private static final long HOURS = 60L * 60 * 1000;
     private static final long MINUTES = 60L * 1000;
@@ -86,7 +95,7 @@ public final class TopicConfigDefs {
             TopicConfig.INDEX_INTERVAL_BYTES_DOC, BrokerSynonym.same("log.index.interval.bytes"));
         add(defs, TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG, LONG, LOCAL_RETENTION_FROM_RETENTION, atLeast(-2),
             TopicConfig.LOCAL_LOG_RETENTION_BYTES_DOC, BrokerSynonym.same("log.local.retention.bytes"));
-        add(defs, TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG, LONG, LOCAL_RETENTION_FROM_RETENTION, atLeast(-2),
+        add(defs, TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG, LONG, DEFAULT_LOCAL_RETENTION_MS, atLeast(-2),
             TopicConfig.LOCAL_LOG_RETENTION_MS_DOC, BrokerSynonym.same("log.local.retention.ms"));
         add(defs, TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, LONG, Long.MAX_VALUE, atLeast(1),
             TopicConfig.MAX_COMPACTION_LAG_MS_DOC, BrokerSynonym.same("log.cleaner.max.compaction.lag.ms"));
@@ -169,8 +178,8 @@ public final class TopicConfigDefs {
      * Checks topic overrides as Kafka does for CreateTopics: every name known, no null value, every value parses and
      * passes its validator, and the cross-config rules hold on the effective values (overrides over broker
      * defaults over built-in defaults): {@code min.compaction.lag.ms <= max.compaction.lag.ms}, and with remote
-     * storage on, {@code local.retention.ms/bytes} not -1 and not above {@code retention.ms/bytes} when those are
-     * bounded.
+     * storage on, {@code local.retention.ms/bytes} set on the topic not -1 and not above {@code retention.ms/bytes}
+     * when those are bounded.
      *
      * @throws InvalidConfigurationException on the first problem found
      */
@@ -195,9 +204,13 @@ public final class TopicConfigDefs {
         checkCompactionLags(parsed);
         boolean remoteNow = (Boolean) parsed.get(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG);
         if (remoteNow) {
-            checkLocalRetention(parsed, TopicConfig.RETENTION_MS_CONFIG, TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG);
-            checkLocalRetention(parsed, TopicConfig.RETENTION_BYTES_CONFIG,
-                TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG);
+            if (newOverrides.containsKey(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG)) {
+                checkLocalRetention(parsed, TopicConfig.RETENTION_MS_CONFIG, TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG);
+            }
+            if (newOverrides.containsKey(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG)) {
+                checkLocalRetention(parsed, TopicConfig.RETENTION_BYTES_CONFIG,
+                    TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG);
+            }
         } else if (!existingOverrides.isEmpty()) {
             boolean remoteBefore = (Boolean) parse(existingOverrides, brokerDefaults)
                 .get(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG);

@@ -40,9 +40,9 @@ class TopicConfigDefsTest {
         assertThat(config.messageTimestampBeforeMaxMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(config.messageTimestampAfterMaxMs()).isEqualTo(3_600_000L);
         assertThat(config.compressionType()).isEqualTo("producer");
-        assertThat(config.values().get(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG)).isEqualTo(-2L);
+        assertThat(config.values().get(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG)).isEqualTo(3_600_000L);
         assertThat(config.values().get(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG)).isEqualTo(-2L);
-        assertThat(config.localRetentionMs()).as("-2 resolves to retention.ms").isEqualTo(604_800_000L);
+        assertThat(config.localRetentionMs()).as("Sluice keeps one hour locally").isEqualTo(3_600_000L);
         assertThat(config.localRetentionBytes()).isEqualTo(-1L);
         assertThat(config.remoteStorageEnable()).as("Sluice tiers by default").isTrue();
     }
@@ -95,6 +95,19 @@ class TopicConfigDefsTest {
         // the same local retention is fine once remote storage is off
         TopicConfigDefs.validate(Map.of("retention.ms", "1000", "local.retention.ms", "2000",
             "remote.storage.enable", "false"), Map.of());
+    }
+
+    @Test
+    void defaultLocalRetentionIsCappedByRetentionInsteadOfRejected() {
+        TopicConfigDefs.validate(Map.of("retention.ms", "60000"), Map.of());
+        EffectiveTopicConfig shortLived = TopicConfigDefs.resolve(Map.of("retention.ms", "60000"), Map.of());
+        assertThat(shortLived.localRetentionMs()).isEqualTo(60_000L);
+        EffectiveTopicConfig defaults = TopicConfigDefs.resolve(Map.of(), Map.of());
+        assertThat(defaults.localRetentionMs()).isEqualTo(TopicConfigDefs.DEFAULT_LOCAL_RETENTION_MS);
+        assertThat(defaults.localRetentionBytes()).isEqualTo(-1L);
+        EffectiveTopicConfig sameAsTotal = TopicConfigDefs.resolve(
+            Map.of("local.retention.ms", "-2", "retention.ms", "5000"), Map.of());
+        assertThat(sameAsTotal.localRetentionMs()).isEqualTo(5000L);
     }
 
     @Test

@@ -186,6 +186,58 @@ public final class LeaderEpochCache {
         }
     }
 
+    /**
+     * Replaces the entries for offsets below {@code boundaryOffset} with {@code history}, keeping the entries
+     * that start at or after it. A follower whose local log starts at the leader's local log start offset calls this
+     * (through {@code PartitionLog.restoreLeaderEpochs}) with the leader epoch lineage of the tiered offsets read
+     * from remote storage, as Kafka's {@code ReplicaFetcherTierStateMachine.buildRemoteLogAuxState} does, so that
+     * OffsetForLeaderEpoch keeps answering for offsets that are no longer on local disk.
+     *
+     * <p>Entries of {@code history} starting at or after {@code boundaryOffset} are ignored (the local batches are
+     * authoritative there). If the first kept entry has the same epoch as the last restored one, the restored entry
+     * wins (that epoch started earlier than the local data shows).
+     *
+     * @param history        entries in increasing epoch order, start offsets strictly increasing too
+     * @param boundaryOffset the first offset whose entries come from the local log (the local log start offset)
+     * @throws IllegalArgumentException if {@code history} is not strictly increasing in epoch and start offset, or
+     *                                  its last epoch below {@code boundaryOffset} is newer than the epoch of the
+     *                                  first kept entry
+     * @throws KafkaStorageException    if the checkpoint cannot be written
+     */
+    public void restoreHistory(List<EpochEntry> history, long boundaryOffset) {
+        for (int i = 1; i < history.size(); i++) {
+            EpochEntry previous = history.get(i - 1);
+            EpochEntry entry = history.get(i);
+            if (entry.epoch() <= previous.epoch() || entry.startOffset() <= previous.startOffset()) {
+                throw new IllegalArgumentException("Leader epoch history of " + topicPartition
+                    + " is not strictly increasing: " + previous + " then " + entry);
+            }
+        }
+        List<EpochEntry> restored = history.stream().filter(e -> e.startOffset() < boundaryOffset).toList();
+        lock.writeLock().lock();
+        try {
+            List<EpochEntry> kept = new ArrayList<>(epochs.values().stream()
+                .filter(e -> e.startOffset() >= boundaryOffset).toList());
+            if (!restored.isEmpty() && !kept.isEmpty()) {
+                EpochEntry lastRestored = restored.get(restored.size() - 1);
+                if (kept.get(0).epoch() < lastRestored.epoch()) {
+                    throw new IllegalArgumentException("Restored leader epoch " + lastRestored + " of "
+                        + topicPartition + " is newer than the local entry " + kept.get(0));
+                }
+                if (kept.get(0).epoch() == lastRestored.epoch()) {
+                    kept.remove(0);
+                }
+            }
+            epochs.clear();
+            restored.forEach(e -> epochs.put(e.epoch(), e));
+            kept.forEach(e -> epochs.put(e.epoch(), e));
+            LOG.info("{}: restored leader epochs below offset {}: {}", topicPartition, boundaryOffset, restored);
+            persist();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Removes every entry (the log was truncated fully). */
     public void clear() {
         lock.writeLock().lock();

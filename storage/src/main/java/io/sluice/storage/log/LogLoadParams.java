@@ -7,7 +7,9 @@ package io.sluice.storage.log;
  * @param recoveryPointCheckpoint  offset up to which the log was flushed (from
  *                                 {@code recovery-point-offset-checkpoint}); recovery scans from the segment
  *                                 containing it. 0 when unknown (recover everything)
- * @param logStartOffsetCheckpoint log start offset (from {@code log-start-offset-checkpoint}); 0 when unknown
+ * @param logStartOffsetCheckpoint log start offset (from {@code log-start-offset-checkpoint}); 0 when unknown.
+ *                                 Raised to the first local segment's base offset unless the log's config has
+ *                                 {@code remote.storage.enable} (then it may lie below the local segments)
  * @param highWatermarkCheckpoint  high watermark (from {@code replication-offset-checkpoint}); -1 when unknown, in
  *                                 which case the high watermark starts at the log start offset
  */

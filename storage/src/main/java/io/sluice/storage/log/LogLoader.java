@@ -57,6 +57,10 @@ final class LogLoader {
         this.onRecoveredBatch = onRecoveredBatch;
     }
 
+    /**
+     * Loads the directory. The log start offset is the checkpointed one, raised to the first segment's base offset
+     * unless remote storage is enabled (then it may lie below the local segments: those offsets were tiered).
+     */
     LoadedLog load(LogLoadParams params) throws IOException {
         TreeSet<Long> baseOffsets = removeLeftoversAndListSegments();
         LogSegments segments = new LogSegments();
@@ -90,7 +94,7 @@ final class LogLoader {
         long logEndOffset = nextOffset(segments, active, recovered);
         active = segments.lastSegment().orElseThrow();
         active.resizeIndexes(config.segmentIndexBytes());
-        long logStartOffset = Math.max(params.logStartOffsetCheckpoint(),
+        long logStartOffset = logStartOffset(params.logStartOffsetCheckpoint(),
             segments.firstSegment().orElseThrow().baseOffset());
         recoveryPoint = params.hadCleanShutdown() ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
         LOG.info("{}: loaded {} segments, log start offset {}, log end offset {}, recovery point {}{}",
@@ -98,6 +102,15 @@ final class LogLoader {
             recovered.isEmpty() ? "" : ", recovered segments " + recovered);
         return new LoadedLog(segments, logStartOffset, recoveryPoint,
             new LogOffsetMetadata(logEndOffset, active.baseOffset(), active.size()));
+    }
+
+    /**
+     * Kafka's rule ({@code LogLoader.load}): without remote storage the log cannot start before its first local
+     * segment, so the checkpoint is raised to that segment's base offset; with remote storage the offsets below it
+     * may be in remote storage, so the checkpointed log start offset is kept as is.
+     */
+    private long logStartOffset(long checkpoint, long firstSegmentBaseOffset) {
+        return config.remoteStorageEnable() ? checkpoint : Math.max(checkpoint, firstSegmentBaseOffset);
     }
 
     private void recoverUnflushed(LogSegments segments, long recoveryPoint, List<Long> recovered) throws IOException {

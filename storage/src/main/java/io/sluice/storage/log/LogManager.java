@@ -45,7 +45,9 @@ import java.util.stream.Stream;
  * {@code log.flush.offset.checkpoint.interval.ms}), {@value #LOG_START_OFFSET_CHECKPOINT_FILE} (every
  * {@code log.flush.start.offset.checkpoint.interval.ms}), {@value #HIGH_WATERMARK_CHECKPOINT_FILE} (high
  * watermarks, every {@code replica.high.watermark.checkpoint.interval.ms}) and the clean-shutdown marker
- * {@code .kafka_cleanshutdown} written by {@link #close()}.
+ * {@code .kafka_cleanshutdown} written by {@link #close()}. With tiered storage the checkpointed log start offset
+ * may lie below a log's first local segment (the offsets between are in remote storage); the local log start offset
+ * and the highest offset in remote storage are not checkpointed (see {@link PartitionLog#open}).
  *
  * <p><b>Periodic tasks:</b> retention ({@code log.retention.check.interval.ms}), {@code flush.ms} checks
  * ({@code log.flush.scheduler.interval.ms}), the three checkpoints, producer-id expiration. A failing task logs

@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetMovedToTieredStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -47,13 +48,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The log of one partition replica (Kafka's {@code UnifiedLog} without tiering or transactions): record batches
- * in Kafka's on-disk format in {@code <logDir>/<topic>-<partition>}, with producer deduplication, the leader
- * epoch cache, the log start offset, the high watermark and retention.
+ * The log of one partition replica (Kafka's {@code UnifiedLog} without transactions): record batches in Kafka's
+ * on-disk format in {@code <logDir>/<topic>-<partition>}, with producer deduplication, the leader epoch cache, the
+ * log start offset, the high watermark, retention, and the local side of tiered storage (KIP-405).
  *
- * <p><b>Offsets:</b> {@link #logStartOffset()} (inclusive) is the first offset that can be read;
- * {@link #logEndOffset()} (exclusive) is the next offset to be assigned; {@link #highWatermark()} (exclusive)
- * is the end of the committed data, {@code logStartOffset ≤ highWatermark ≤ logEndOffset}.
+ * <p><b>Offsets:</b> {@link #logStartOffset()} (inclusive) is the first offset that can be read, locally or from
+ * remote storage; {@link #localLogStartOffset()} (inclusive) is the first offset on local disk;
+ * {@link #logEndOffset()} (exclusive) is the next offset to be assigned; {@link #highWatermark()} (exclusive) is
+ * the end of the committed data. Always {@code logStartOffset ≤ localLogStartOffset ≤ logEndOffset} and
+ * {@code logStartOffset ≤ highWatermark ≤ logEndOffset}.
+ *
+ * <p><b>Tiered storage</b> ({@link LogConfig#remoteStorageEnable()}): the broker uploads sealed segments and reports
+ * the last uploaded offset with {@link #updateHighestOffsetInRemoteStorage}; retention then deletes uploaded
+ * segments under {@code local.retention.*}, which moves only the local log start offset. Offsets in
+ * {@code [logStartOffset, localLogStartOffset)} are served by the broker from remote storage: {@link #read} answers
+ * them with {@link OffsetMovedToTieredStorageException}. The log start offset moves by remote retention and
+ * DeleteRecords ({@link #maybeIncrementLogStartOffset}). With remote storage disabled the two start offsets are
+ * always equal and the log behaves as before tiering existed.
  *
  * <p><b>Thread-safety:</b> appends, rolls, truncation, retention, start-offset and high-watermark updates and
  * configuration changes take this log's lock. {@link #read}, {@link #offsetForTimestamp},
@@ -80,6 +91,8 @@ public final class PartitionLog implements Closeable {
     private final PartitionMetadataFile partitionMetadataFile;
     private volatile Optional<Uuid> topicId;
     private volatile long logStartOffset;
+    private volatile long localLogStartOffset;
+    private volatile long highestOffsetInRemoteStorage = -1L;
     private volatile long highWatermark;
     private volatile boolean closed;
     private volatile boolean offline;
@@ -95,6 +108,7 @@ public final class PartitionLog implements Closeable {
         this.leaderEpochCache = leaderEpochCache;
         this.producerStateManager = producerStateManager;
         this.logStartOffset = logStartOffset;
+        this.localLogStartOffset = Math.max(logStartOffset, firstLocalSegmentBaseOffset());
         this.partitionMetadataFile = PartitionMetadataFile.in(dir);
         this.topicId = partitionMetadataFile.read();
     }
@@ -103,6 +117,13 @@ public final class PartitionLog implements Closeable {
      * Opens the log in {@code dir} (created if missing), recovering it as {@code params} requires: loads and
      * checks segments, truncates a torn tail, rebuilds indexes, reconciles the leader epoch cache with the log's
      * offsets and rebuilds producer state from the latest snapshot plus the batches after it.
+     *
+     * <p>The log start offset is {@code params.logStartOffsetCheckpoint()}, raised to the first local segment's base
+     * offset unless {@link LogConfig#remoteStorageEnable()} (then offsets below the local segments are taken to be
+     * in remote storage, as Kafka's {@code LogLoader}). An empty directory starts with log start offset, local log
+     * start offset and log end offset all equal to that checkpoint (0 when unknown). The highest offset in remote
+     * storage is not persisted: it starts at -1, so local retention deletes nothing already tiered until the broker
+     * reports it again with {@link #updateHighestOffsetInRemoteStorage}.
      *
      * @param scheduler runs delayed segment-file deletion and background flushes of rolled segments
      * @throws KafkaStorageException if the directory cannot be read or written
@@ -133,6 +154,7 @@ public final class PartitionLog implements Closeable {
             LOG.warn("{}: log start offset {} is beyond the recovered log end offset {}; starting the log at {}",
                 topicPartition, logStartOffset, logEndOffset, logStartOffset);
             localLog.truncateFullyAndStartAt(logStartOffset);
+            localLogStartOffset = logStartOffset;
             logEndOffset = logStartOffset;
         }
         leaderEpochCache.truncateFromEnd(logEndOffset);
@@ -177,12 +199,19 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Applies a changed topic configuration; size and index settings apply to segments created from now on. */
+    /**
+     * Applies a changed topic configuration; size and index settings apply to segments created from now on. Turning
+     * {@code remote.storage.enable} off (KIP-950, the broker deletes the remote data) moves the log start offset up
+     * to the local log start offset, so that the tiered offsets are no longer offered.
+     */
     public void updateConfig(LogConfig config) {
         lock.lock();
         try {
             localLog.updateConfig(config);
             producerStateManager.setProducerIdExpirationMs(config.producerIdExpirationMs());
+            if (!config.remoteStorageEnable() && logStartOffset < localLogStartOffset) {
+                maybeIncrementLogStartOffset(localLogStartOffset);
+            }
         } finally {
             lock.unlock();
         }
@@ -323,7 +352,7 @@ public final class PartitionLog implements Closeable {
      * Reads whole record batches, the first being the one that contains {@code startOffset}. The start batch is
      * found with the offset index and a short forward scan. Never blocks on appends.
      *
-     * @param startOffset        first offset wanted, in {@code [logStartOffset, logEndOffset]}
+     * @param startOffset        first offset wanted, in {@code [localLogStartOffset, logEndOffset]}
      * @param maxBytes           byte limit; batches are never split, and a batch that does not fit ends the read
      * @param maxOffsetExclusive batches whose last offset is at or above it are not returned: the high watermark
      *                           for consumers, the log end offset (or {@link Long#MAX_VALUE}) for replicas
@@ -331,11 +360,16 @@ public final class PartitionLog implements Closeable {
      *                           so a consumer can always make progress
      * @return a zero-copy {@code FileRecords} slice of one segment, or {@code MemoryRecords.EMPTY} when nothing
      *         is available (including {@code startOffset == logEndOffset})
-     * @throws OffsetOutOfRangeException OFFSET_OUT_OF_RANGE if {@code startOffset} is below the log start offset
-     *                                   or above the log end offset
-     * @throws IllegalArgumentException  if {@code maxBytes} is negative
+     * @throws OffsetOutOfRangeException            OFFSET_OUT_OF_RANGE if {@code startOffset} is below the log
+     *                                              start offset or above the log end offset
+     * @throws OffsetMovedToTieredStorageException OFFSET_MOVED_TO_TIERED_STORAGE if {@code startOffset} is in
+     *                                              {@code [logStartOffset, localLogStartOffset)}: the offset exists
+     *                                              only in remote storage (the broker reads it from there; a
+     *                                              follower restarts at the leader's local log start offset)
+     * @throws IllegalArgumentException             if {@code maxBytes} is negative
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        long localStart = localLogStartOffset;
         long start = logStartOffset;
         LogOffsetMetadata end = localLog.logEndOffsetMetadata();
         if (startOffset < start || startOffset > end.messageOffset()) {
@@ -343,13 +377,66 @@ public final class PartitionLog implements Closeable {
                 + topicPartition + ", but we only have log segments from offset " + start + " up to "
                 + end.messageOffset() + ".");
         }
+        if (startOffset < localStart) {
+            throw new OffsetMovedToTieredStorageException("Offset " + startOffset + " of partition " + topicPartition
+                + " is in remote storage: the local log starts at offset " + localStart + " and the log at "
+                + start + ".");
+        }
         return new FetchDataInfo(startOffset, localLog.read(startOffset, maxBytes, maxOffsetExclusive,
             minOneMessage, end));
     }
 
-    /** The log start offset (inclusive): the first offset that may be read. */
+    /**
+     * The log start offset (inclusive): the first offset that may be read, locally or (with tiered storage) from
+     * remote storage. Checkpointed in {@code log-start-offset-checkpoint}.
+     */
     public long logStartOffset() {
         return logStartOffset;
+    }
+
+    /**
+     * The local log start offset (inclusive), Kafka's {@code localLogStartOffset}: the first offset on local disk,
+     * the base offset of the first local segment unless the log start offset lies inside that segment. Equals
+     * {@link #logStartOffset()} when nothing was tiered away and always with remote storage disabled.
+     * {@code logStartOffset ≤ localLogStartOffset ≤ logEndOffset}. Not persisted: derived from the segments on
+     * load.
+     */
+    public long localLogStartOffset() {
+        return localLogStartOffset;
+    }
+
+    /**
+     * The last offset (inclusive) the broker has registered in remote storage, Kafka's
+     * {@code highestOffsetInRemoteStorage}; -1 if none is known. Local retention never deletes a segment holding
+     * an offset above it. Not persisted: -1 after every load, until the broker reports it again.
+     */
+    public long highestOffsetInRemoteStorage() {
+        return highestOffsetInRemoteStorage;
+    }
+
+    /**
+     * Records that every offset up to {@code offset} (inclusive) is in remote storage (the broker calls it after
+     * registering an uploaded segment, and when it learns the remote state after a restart or leader change). Only
+     * moves forward; a lower value is ignored. It may exceed the log end offset (a replacement replica whose local
+     * log starts late).
+     *
+     * @param offset the last offset in remote storage, at least -1
+     * @throws IllegalArgumentException if {@code offset < -1}
+     */
+    public void updateHighestOffsetInRemoteStorage(long offset) {
+        if (offset < -1) {
+            throw new IllegalArgumentException("Invalid highest offset in remote storage " + offset + " for "
+                + topicPartition);
+        }
+        lock.lock();
+        try {
+            if (offset > highestOffsetInRemoteStorage) {
+                highestOffsetInRemoteStorage = offset;
+                LOG.debug("{}: highest offset in remote storage is {}", topicPartition, offset);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The log end offset (exclusive): the offset the next appended record gets. */
@@ -372,7 +459,8 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Sets the high watermark, clamped to {@code [logStartOffset, logEndOffset]}.
+     * Sets the high watermark, clamped to {@code [localLogStartOffset, logEndOffset]} (offsets below the local log
+     * start offset were committed before they could be tiered and deleted locally).
      *
      * @return the high watermark now in force
      */
@@ -397,18 +485,26 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * ListOffsets by timestamp: the first record at or after the log start offset whose timestamp is at least
-     * {@code timestampMs}, found with the time index. Negative ListOffsets sentinels (LATEST -1, EARLIEST -2,
-     * MAX_TIMESTAMP -3) are for the caller to map to {@link #latestOffset()}, {@link #earliestOffset()} and
-     * {@link #maxTimestampOffset()}; restricting the answer to the high watermark is also the caller's.
+     * ListOffsets by timestamp: the first record at or after the local log start offset whose timestamp is at
+     * least {@code timestampMs}, found with the time index. Only <b>local</b> segments are searched: with tiered
+     * storage the broker first searches the remote segments (their {@code maxTimestamp}) and uses this answer for
+     * offsets at or after {@link #localLogStartOffset()}, as Kafka's {@code fetchOffsetByTimestamp} does with its
+     * remote offset reader. Negative ListOffsets sentinels (LATEST -1, EARLIEST -2, MAX_TIMESTAMP -3,
+     * EARLIEST_LOCAL -4) are for the caller to map to {@link #latestOffset()}, {@link #earliestOffset()},
+     * {@link #maxTimestampOffset()} and {@link #earliestLocalOffset()}; restricting the answer to the high
+     * watermark is also the caller's.
      *
-     * @return the offset, its timestamp and leader epoch; empty if no record is that recent
+     * @return the offset, its timestamp and leader epoch; empty if no local record is that recent
      */
     public Optional<OffsetAndTimestamp> offsetForTimestamp(long timestampMs) {
-        return localLog.searchOffsetByTimestamp(timestampMs, logStartOffset).map(PartitionLog::toOffsetAndTimestamp);
+        return localLog.searchOffsetByTimestamp(timestampMs, localLogStartOffset)
+            .map(PartitionLog::toOffsetAndTimestamp);
     }
 
-    /** ListOffsets MAX_TIMESTAMP (KIP-734): the first record carrying the log's largest timestamp. */
+    /**
+     * ListOffsets MAX_TIMESTAMP (KIP-734): the first record carrying the largest timestamp of the local segments
+     * (the broker compares it with the remote segments' {@code maxTimestamp} when data was tiered).
+     */
     public Optional<OffsetAndTimestamp> maxTimestampOffset() {
         return localLog.searchMaxTimestamp().map(PartitionLog::toOffsetAndTimestamp);
     }
@@ -424,6 +520,20 @@ public final class PartitionLog implements Closeable {
         return new OffsetAndTimestamp(start, RecordBatch.NO_TIMESTAMP, epoch);
     }
 
+    /**
+     * ListOffsets EARLIEST_LOCAL_TIMESTAMP (-4, KIP-405): the local log start offset with the leader epoch it was
+     * written in (-1 if unknown). With remote storage disabled it answers exactly as {@link #earliestOffset()}, as
+     * Kafka does.
+     */
+    public OffsetAndTimestamp earliestLocalOffset() {
+        if (!localLog.config().remoteStorageEnable()) {
+            return earliestOffset();
+        }
+        long localStart = localLogStartOffset;
+        return new OffsetAndTimestamp(localStart, RecordBatch.NO_TIMESTAMP,
+            leaderEpochCache.epochForOffset(localStart).orElse(-1));
+    }
+
     /** ListOffsets LATEST for replicas: the log end offset and latest leader epoch (consumers use the HW). */
     public OffsetAndTimestamp latestOffset() {
         return new OffsetAndTimestamp(logEndOffset(), RecordBatch.NO_TIMESTAMP,
@@ -431,8 +541,10 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Moves the log start offset forward (DeleteRecords, tiering); older segments are deleted by the next
-     * retention run. Also trims the leader epoch cache and producer state.
+     * Moves the log start offset forward (DeleteRecords; remote retention, which deleted the oldest remote
+     * segments). Also trims the leader epoch cache and producer state. A new log start offset below the local log
+     * start offset leaves the local segments alone; one above it moves the local log start offset with it, and the
+     * segments wholly below it are deleted by the next retention run.
      *
      * @return true if the log start offset moved
      * @throws OffsetOutOfRangeException OFFSET_OUT_OF_RANGE if {@code newLogStartOffset} is above the high
@@ -450,6 +562,9 @@ public final class PartitionLog implements Closeable {
                 return false;
             }
             logStartOffset = newLogStartOffset;
+            if (newLogStartOffset > localLogStartOffset) {
+                localLogStartOffset = newLogStartOffset;
+            }
             leaderEpochCache.truncateFromStart(newLogStartOffset);
             producerStateManager.onLogStartOffsetIncremented(newLogStartOffset);
             localLog.updateRecoveryPointAtLeast(newLogStartOffset);
@@ -463,7 +578,9 @@ public final class PartitionLog implements Closeable {
     /**
      * Removes everything at and above {@code offset} (follower truncation after OffsetForLeaderEpoch; expected to
      * be a batch boundary). Truncates the leader epoch cache, reloads producer state and lowers the high
-     * watermark if needed. A no-op if {@code offset >= logEndOffset}.
+     * watermark if needed. A no-op if {@code offset >= logEndOffset}. If {@code offset} is below the first local
+     * segment the log restarts empty at {@code offset}, keeping a log start offset that is lower (the offsets below
+     * are still in remote storage).
      *
      * @return true if anything was removed
      */
@@ -479,13 +596,14 @@ public final class PartitionLog implements Closeable {
             }
             long firstBase = localLog.segments().firstSegment().orElseThrow().baseOffset();
             if (firstBase > offset) {
-                truncateFullyAndStartAt(offset);
+                truncateFullyAndStartAt(offset, Math.min(offset, logStartOffset));
                 return true;
             }
             LOG.info("{}: truncating to offset {}", topicPartition, offset);
             localLog.truncateTo(offset);
             leaderEpochCache.truncateFromEnd(offset);
             logStartOffset = Math.min(offset, logStartOffset);
+            localLogStartOffset = Math.max(logStartOffset, firstBase);
             rebuildProducerState(offset);
             highWatermark = clamp(highWatermark);
             return true;
@@ -498,18 +616,42 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Deletes every segment and restarts the log, empty, at {@code newOffset} (a follower far behind the leader's
-     * log start offset). Clears the leader epoch cache and producer state.
+     * log start offset): {@code truncateFullyAndStartAt(newOffset, newOffset)}.
      */
     public void truncateFullyAndStartAt(long newOffset) {
+        truncateFullyAndStartAt(newOffset, newOffset);
+    }
+
+    /**
+     * Deletes every segment and restarts the local log, empty, at {@code newLocalLogStartOffset}, with the log
+     * start offset at {@code newLogStartOffset} (Kafka's {@code truncateFullyAndStartAt(offset, logStartOffset)}).
+     * A follower uses it when the leader answered OFFSET_MOVED_TO_TIERED_STORAGE: it starts its local log at the
+     * leader's local log start offset and takes the leader's log start offset, then restores the leader epochs of
+     * the offsets in between from remote storage with {@link #restoreLeaderEpochs} (or
+     * {@code leaderEpochCache().assign}, oldest epoch first, before appending). Clears the leader epoch cache and
+     * producer state; the high watermark becomes {@code newLocalLogStartOffset}. The highest offset in remote
+     * storage is kept.
+     *
+     * @throws IllegalArgumentException if {@code newLogStartOffset} is negative or above
+     *                                  {@code newLocalLogStartOffset}
+     * @throws KafkaStorageException    KAFKA_STORAGE_ERROR if the files cannot be deleted or created
+     */
+    public void truncateFullyAndStartAt(long newLocalLogStartOffset, long newLogStartOffset) {
+        if (newLogStartOffset < 0 || newLogStartOffset > newLocalLogStartOffset) {
+            throw new IllegalArgumentException("Cannot start the log of " + topicPartition + " at log start offset "
+                + newLogStartOffset + " and local log start offset " + newLocalLogStartOffset);
+        }
         lock.lock();
         try {
             ensureOpen();
-            LOG.info("{}: truncating fully and starting at offset {}", topicPartition, newOffset);
-            localLog.truncateFullyAndStartAt(newOffset);
+            LOG.info("{}: truncating fully and starting the local log at offset {}, log start offset {}",
+                topicPartition, newLocalLogStartOffset, newLogStartOffset);
+            localLog.truncateFullyAndStartAt(newLocalLogStartOffset);
             leaderEpochCache.clear();
-            producerStateManager.truncateFullyAndStartAt(newOffset);
-            logStartOffset = newOffset;
-            highWatermark = newOffset;
+            producerStateManager.truncateFullyAndStartAt(newLocalLogStartOffset);
+            logStartOffset = newLogStartOffset;
+            localLogStartOffset = newLocalLogStartOffset;
+            highWatermark = newLocalLogStartOffset;
         } catch (IOException e) {
             throw storageError("truncate", e);
         } finally {
@@ -518,12 +660,48 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Retention: deletes, oldest first, sealed segments that lie below the log start offset, then those over
-     * {@code retention.bytes}, then those older than {@code retention.ms} (by their largest timestamp). Never
-     * deletes the active segment or a segment reaching the high watermark. The log start offset moves to the
-     * first remaining segment; files are removed after {@code file.delete.delay.ms}.
+     * Restores the leader epochs of the offsets below the local log start offset (a follower that started with
+     * {@link #truncateFullyAndStartAt(long, long)}; the lineage comes from the remote segment's leader epoch
+     * checkpoint). Entries below the local log start offset are replaced by {@code lineage}, entries from local
+     * batches are kept, the result is trimmed at the log start offset and written to
+     * {@code leader-epoch-checkpoint} before returning.
+     *
+     * @param lineage leader epochs and their start offsets, strictly increasing in both; entries at or above the
+     *                local log start offset are ignored
+     * @throws IllegalArgumentException if {@code lineage} is not strictly increasing, or newer than the epochs of
+     *                                  the local batches
+     * @throws KafkaStorageException    KAFKA_STORAGE_ERROR if the checkpoint cannot be written
+     */
+    public void restoreLeaderEpochs(List<EpochEntry> lineage) {
+        lock.lock();
+        try {
+            ensureOpen();
+            leaderEpochCache.restoreHistory(lineage, localLogStartOffset);
+            leaderEpochCache.truncateFromStart(logStartOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Retention (Kafka's {@code deleteOldSegments}): deletes, oldest first, sealed segments that lie wholly below
+     * the log start offset, then those over the byte limit, then those older than the time limit (by their
+     * largest timestamp). Never deletes the active segment or a segment reaching the high watermark; files are
+     * removed after {@code file.delete.delay.ms}.
+     *
+     * <ul>
+     *   <li>Remote storage disabled: the limits are {@code retention.bytes} and {@code retention.ms}, and the log
+     *       start offset moves to the first remaining segment.</li>
+     *   <li>Remote storage enabled (KIP-405): the limits are {@link LogConfig#effectiveLocalRetentionBytes()} (over
+     *       the local log size) and {@link LogConfig#effectiveLocalRetentionMs()}, and they only delete a segment
+     *       that lies wholly in remote storage: its last offset (the next segment's base offset - 1) is at most
+     *       {@link #highestOffsetInRemoteStorage()}. A segment not yet uploaded stays whatever its age or the local
+     *       size. Only the local log start offset moves; the log start offset moves by remote retention through
+     *       {@link #maybeIncrementLogStartOffset}, and the leader epoch cache keeps the tiered offsets' epochs.</li>
+     * </ul>
      *
      * @return the number of segments deleted
+     * @throws KafkaStorageException KAFKA_STORAGE_ERROR if the segment files cannot be renamed
      */
     public int deleteRetentionBreachedSegments() {
         lock.lock();
@@ -531,10 +709,21 @@ public final class PartitionLog implements Closeable {
             ensureOpen();
             LogConfig config = localLog.config();
             int deleted = deleteSegments(RetentionRules.belowLogStartOffset(logStartOffset), "log start offset");
-            deleted += deleteSegments(RetentionRules.retentionBytesBreached(config.retentionBytes(), localLog.sizeInBytes()),
-                "retention.bytes " + config.retentionBytes());
-            deleted += deleteSegments(RetentionRules.retentionMsBreached(config.retentionMs(), time.milliseconds()),
-                "retention.ms " + config.retentionMs());
+            if (config.remoteStorageEnable()) {
+                RetentionRules.Condition uploaded = RetentionRules.inRemoteStorage(highestOffsetInRemoteStorage);
+                long bytes = config.effectiveLocalRetentionBytes();
+                long ms = config.effectiveLocalRetentionMs();
+                deleted += deleteSegments(RetentionRules.both(uploaded,
+                    RetentionRules.retentionBytesBreached(bytes, localLog.sizeInBytes())),
+                    "local.retention.bytes " + bytes);
+                deleted += deleteSegments(RetentionRules.both(uploaded,
+                    RetentionRules.retentionMsBreached(ms, time.milliseconds())), "local.retention.ms " + ms);
+            } else {
+                deleted += deleteSegments(RetentionRules.retentionBytesBreached(config.retentionBytes(),
+                    localLog.sizeInBytes()), "retention.bytes " + config.retentionBytes());
+                deleted += deleteSegments(RetentionRules.retentionMsBreached(config.retentionMs(),
+                    time.milliseconds()), "retention.ms " + config.retentionMs());
+            }
             return deleted;
         } catch (IOException e) {
             throw storageError("delete segments of", e);
@@ -543,18 +732,27 @@ public final class PartitionLog implements Closeable {
         }
     }
 
+    /**
+     * Deletes the oldest segments for which {@code condition} holds. The start offsets move before the segments
+     * leave the segment map (as Kafka), so a concurrent reader is refused rather than finding no segment.
+     */
     private int deleteSegments(RetentionRules.Condition condition, String reason) throws IOException {
         List<LogSegment> deletable = RetentionRules.deletable(localLog.segments().values(), highWatermark, condition);
         if (deletable.isEmpty()) {
             return 0;
         }
         LogSegment lastDeleted = deletable.get(deletable.size() - 1);
-        long newLogStartOffset = localLog.segments().higherSegment(lastDeleted.baseOffset()).orElseThrow().baseOffset();
-        maybeIncrementLogStartOffset(newLogStartOffset);
+        long firstKept = localLog.segments().higherSegment(lastDeleted.baseOffset()).orElseThrow().baseOffset();
+        if (localLog.config().remoteStorageEnable()) {
+            localLogStartOffset = Math.max(localLogStartOffset, firstKept);
+        } else {
+            maybeIncrementLogStartOffset(firstKept);
+        }
         localLog.removeAndDeleteSegments(deletable, true);
-        producerStateManager.deleteSnapshotsBefore(newLogStartOffset);
-        LOG.info("{}: deleted segments {} due to {}; log start offset is {}", topicPartition,
-            deletable.stream().map(LogSegment::baseOffset).toList(), reason, logStartOffset);
+        producerStateManager.deleteSnapshotsBefore(firstKept);
+        LOG.info("{}: deleted segments {} due to {}; log start offset is {}, local log start offset is {}",
+            topicPartition, deletable.stream().map(LogSegment::baseOffset).toList(), reason, logStartOffset,
+            localLogStartOffset);
         return deletable.size();
     }
 
@@ -640,12 +838,55 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Descriptions of all segments, oldest first; the last one is active. */
+    /**
+     * Descriptions of all local segments, oldest first; the last one is active. The first starts at or below
+     * {@link #localLogStartOffset()}.
+     */
     public List<SegmentInfo> segments() {
         return localLog.segmentInfos();
     }
 
-    /** Bytes on disk in {@code .log} files. */
+    /**
+     * Writes a standalone sealed segment holding the batches of the local sealed segment {@code segmentBaseOffset}
+     * from {@code fromOffset} (inclusive) to that segment's end, into {@code targetDir}, which must exist and be
+     * empty. Tiered storage uses it after a leader change, when the remote log's next offset N falls inside a local
+     * segment ({@code baseOffset < N < nextOffset}): only offsets from N on may be uploaded, and N is a batch boundary
+     * because followers copy the leader's batches byte for byte.
+     *
+     * <p>The slice is named by base offset {@code fromOffset} as Kafka names segment files
+     * ({@code <20-digit fromOffset>.log}, {@code .index}, {@code .timeindex}): the {@code .log} holds the source's
+     * batches byte for byte (from the byte position of the batch starting at {@code fromOffset} to the end of the
+     * segment; every batch's CRC is checked), and the two indexes are rebuilt over them by appending to a new
+     * {@link LogSegment} with this log's {@code index.interval.bytes}, then sealed and trimmed as a roll does. The
+     * files are not fsynced (a staging copy: the source remains). The source segment is not changed.
+     *
+     * <p>Runs on the caller's thread without this log's lock (the broker calls it from a background thread), so
+     * appends, rolls and the deletion of other segments go on meanwhile. If the source segment is deleted (retention)
+     * or truncated while it is copied, the slice's files are removed and {@link IllegalArgumentException} is thrown.
+     *
+     * @param segmentBaseOffset base offset of a local sealed (not the active) segment, as in {@link #segments()}
+     * @param fromOffset        first offset of the slice: the base offset of a batch of that segment, or the
+     *                          segment's base offset (the whole segment)
+     * @param targetDir         an existing empty directory
+     * @return the slice: {@code baseOffset = fromOffset}, {@code nextOffset} = the source segment's next offset
+     *         (exclusive), {@code largestTimestamp} of the copied batches, {@code active = false}
+     * @throws IllegalArgumentException if there is no local sealed segment {@code segmentBaseOffset} (unknown, the
+     *                                  active segment, or deleted or truncated during the copy), {@code fromOffset}
+     *                                  is outside {@code [baseOffset, nextOffset)} of it or not a batch's base
+     *                                  offset, or {@code targetDir} is missing or not empty
+     * @throws KafkaStorageException    KAFKA_STORAGE_ERROR on I/O errors or a corrupt source batch, or if this log
+     *                                  is closed or offline; the log itself is not taken offline
+     */
+    public SegmentInfo copySegmentSlice(long segmentBaseOffset, long fromOffset, Path targetDir) {
+        ensureOpen();
+        return new SegmentSlicer(topicPartition, localLog.segments(), time)
+            .copy(segmentBaseOffset, fromOffset, targetDir, localLog.config());
+    }
+
+    /**
+     * Bytes of the local {@code .log} files: the local log only (segments already deleted locally after tiering
+     * are not counted; remote sizes are the broker's). {@code local.retention.bytes} is compared against it.
+     */
     public long size() {
         return localLog.sizeInBytes();
     }
@@ -753,8 +994,13 @@ public final class PartitionLog implements Closeable {
             time.milliseconds());
     }
 
+    /** {@code offset} bounded to {@code [localLogStartOffset, logEndOffset]}, for the high watermark. */
     private long clamp(long offset) {
-        return Math.max(logStartOffset, Math.min(offset, localLog.logEndOffset()));
+        return Math.max(localLogStartOffset, Math.min(offset, localLog.logEndOffset()));
+    }
+
+    private long firstLocalSegmentBaseOffset() {
+        return localLog.segments().firstSegment().orElseThrow().baseOffset();
     }
 
     private static OffsetAndTimestamp toOffsetAndTimestamp(FileRecords.TimestampAndOffset found) {
@@ -782,7 +1028,7 @@ public final class PartitionLog implements Closeable {
 
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", logStartOffset=" + logStartOffset + ", logEndOffset="
-            + logEndOffset() + ", highWatermark=" + highWatermark + ")";
+        return "PartitionLog(" + topicPartition + ", logStartOffset=" + logStartOffset + ", localLogStartOffset="
+            + localLogStartOffset + ", logEndOffset=" + logEndOffset() + ", highWatermark=" + highWatermark + ")";
     }
 }

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Which old segments may be deleted (Kafka's {@code UnifiedLog.deletableSegments} and its three deletion
- * conditions). Segments are considered oldest first and the scan stops at the first one that may not go, so a
- * log never gets holes. The active segment is never deleted, nor any segment holding offsets at or above the
- * high watermark (so the log start offset never passes it).
+ * conditions, plus the tiered-storage rule of {@code isSegmentEligibleForDeletion}). Segments are considered oldest
+ * first and the scan stops at the first one that may not go, so a log never gets holes. The active segment is
+ * never deleted, nor any segment holding offsets at or above the high watermark (so the log start offset never
+ * passes it).
  */
 final class RetentionRules {
     /** A deletion condition on a candidate segment and the segment after it. */
@@ -35,6 +36,23 @@ final class RetentionRules {
     /** Segments wholly below the log start offset (moved by DeleteRecords). */
     static Condition belowLogStartOffset(long logStartOffset) {
         return (segment, next) -> next.baseOffset() <= logStartOffset;
+    }
+
+    /**
+     * Tiered storage (KIP-405): the segment lies wholly in remote storage, i.e. its last offset
+     * ({@code next.baseOffset() - 1}) is at most {@code highestOffsetInRemoteStorage} (inclusive; -1 = nothing
+     * uploaded, so never).
+     */
+    static Condition inRemoteStorage(long highestOffsetInRemoteStorage) {
+        return (segment, next) -> next.baseOffset() - 1 <= highestOffsetInRemoteStorage;
+    }
+
+    /**
+     * Both conditions, {@code first} checked first: {@code second} is not asked (and its running byte count not
+     * charged) for a segment {@code first} keeps.
+     */
+    static Condition both(Condition first, Condition second) {
+        return (segment, next) -> first.shouldDelete(segment, next) && second.shouldDelete(segment, next);
     }
 
     /**

@@ -110,4 +110,33 @@ class LeaderEpochCacheTest {
         file.write(List.of(new EpochEntry(0, 0), new EpochEntry(7, 123456789012L)));
         assertThat(file.read()).containsExactly(new EpochEntry(0, 0), new EpochEntry(7, 123456789012L));
     }
+
+    @Test
+    void restoreHistoryReplacesEntriesBelowTheBoundaryAndKeepsTheLocalOnes() {
+        cache.assign(5, 100);
+        cache.assign(7, 150);
+
+        cache.restoreHistory(List.of(new EpochEntry(1, 0), new EpochEntry(3, 40), new EpochEntry(6, 120)), 100);
+        assertThat(cache.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 40),
+            new EpochEntry(5, 100), new EpochEntry(7, 150));
+        assertThat(new LeaderEpochCache(TP, LeaderEpochCheckpointFile.in(dir)).epochEntries())
+            .isEqualTo(cache.epochEntries());
+
+        cache.restoreHistory(List.of(new EpochEntry(2, 10), new EpochEntry(5, 60)), 100);
+        assertThat(cache.epochEntries()).containsExactly(new EpochEntry(2, 10), new EpochEntry(5, 60),
+            new EpochEntry(7, 150));
+        assertThat(cache.endOffsetFor(2, 200)).isEqualTo(new EpochEndOffset(2, 60));
+    }
+
+    @Test
+    void restoreHistoryRejectsALineageThatIsNotIncreasingOrNewerThanTheLocalEntries() {
+        cache.assign(5, 100);
+        assertThatThrownBy(() -> cache.restoreHistory(List.of(new EpochEntry(3, 40), new EpochEntry(3, 50)), 100))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.restoreHistory(List.of(new EpochEntry(2, 40), new EpochEntry(3, 40)), 100))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.restoreHistory(List.of(new EpochEntry(6, 40)), 100))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(cache.epochEntries()).containsExactly(new EpochEntry(5, 100));
+    }
 }

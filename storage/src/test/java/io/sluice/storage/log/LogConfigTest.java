@@ -63,4 +63,68 @@ class LogConfigTest {
         assertThatThrownBy(() -> LogConfig.defaults().withFlushMessages(0))
             .isInstanceOf(InvalidConfigurationException.class);
     }
+
+    @Test
+    void tieredStorageIsOffByDefaultAndLocalRetentionFollowsRetention() {
+        LogConfig config = LogConfig.defaults();
+        assertThat(config.remoteStorageEnable()).isFalse();
+        assertThat(config.localRetentionMs()).isEqualTo(-2L);
+        assertThat(config.localRetentionBytes()).isEqualTo(-2L);
+        assertThat(config.effectiveLocalRetentionMs()).isEqualTo(604_800_000L);
+        assertThat(config.effectiveLocalRetentionBytes()).isEqualTo(-1L);
+        assertThat(config.withRetentionMs(5000).effectiveLocalRetentionMs()).isEqualTo(5000L);
+        assertThat(config.withLocalRetentionMs(-1).effectiveLocalRetentionMs()).isEqualTo(-1L);
+        assertThat(config.withLocalRetentionBytes(0).effectiveLocalRetentionBytes()).isZero();
+
+        LogConfig oldSignature = new LogConfig(4096, 60_000L, 120_000L, 1_000_000L, 2048, 100, 1024,
+            TimestampType.LOG_APPEND_TIME, 10L, 20L, 30L, 40L, 50L, 60L);
+        assertThat(oldSignature.remoteStorageEnable()).isFalse();
+        assertThat(oldSignature.localRetentionMs()).isEqualTo(-2L);
+        assertThat(oldSignature.localRetentionBytes()).isEqualTo(-2L);
+        assertThat(oldSignature.effectiveLocalRetentionBytes()).isEqualTo(1_000_000L);
+        assertThat(oldSignature.withRemoteStorageEnable(true).withSegmentBytes(8192))
+            .extracting(LogConfig::remoteStorageEnable, LogConfig::segmentBytes, LogConfig::retentionMs)
+            .containsExactly(true, 8192, 120_000L);
+    }
+
+    @Test
+    void readsTieredStorageTopicConfigNames() {
+        LogConfig config = LogConfig.fromProperties(Map.of("remote.storage.enable", "TRUE",
+            "retention.ms", "86400000", "local.retention.ms", "3600000",
+            "retention.bytes", "1000000", "local.retention.bytes", "-2"));
+        assertThat(config.remoteStorageEnable()).isTrue();
+        assertThat(config.localRetentionMs()).isEqualTo(3_600_000L);
+        assertThat(config.effectiveLocalRetentionMs()).isEqualTo(3_600_000L);
+        assertThat(config.localRetentionBytes()).isEqualTo(-2L);
+        assertThat(config.effectiveLocalRetentionBytes()).isEqualTo(1_000_000L);
+        assertThat(LogConfig.fromProperties(Map.of("remote.storage.enable", "false")).remoteStorageEnable()).isFalse();
+    }
+
+    @Test
+    void tieredStorageSettingsAreCheckedAsKafkaDoes() {
+        assertInvalid(Map.of("local.retention.ms", "-3"), "local.retention.ms");
+        assertInvalid(Map.of("local.retention.bytes", "-3"), "local.retention.bytes");
+        assertInvalid(Map.of("remote.storage.enable", "yes"), "remote.storage.enable");
+        assertInvalid(Map.of("remote.storage.enable", "true", "retention.ms", "1000", "local.retention.ms", "2000"),
+            "Value must not be more than retention.ms");
+        assertInvalid(Map.of("remote.storage.enable", "true", "retention.bytes", "100", "local.retention.bytes", "-1"),
+            "Value must not be -1 as retention.bytes value is set as 100");
+        assertThatThrownBy(() -> LogConfig.defaults().withLocalRetentionBytes(-3))
+            .isInstanceOf(InvalidConfigurationException.class);
+
+        assertThat(LogConfig.fromProperties(Map.of("remote.storage.enable", "true", "retention.ms", "-1",
+            "local.retention.ms", "5000")).effectiveLocalRetentionMs()).isEqualTo(5000L);
+        assertThat(LogConfig.fromProperties(Map.of("remote.storage.enable", "true", "retention.bytes", "100",
+            "local.retention.bytes", "100")).effectiveLocalRetentionBytes()).isEqualTo(100L);
+        // Without remote storage the local settings are unused, so Kafka does not cross-check them.
+        assertThat(LogConfig.fromProperties(Map.of("retention.ms", "1000", "local.retention.ms", "2000"))
+            .localRetentionMs()).isEqualTo(2000L);
+    }
+
+    private static void assertInvalid(Map<String, String> configs, String messagePart) {
+        assertThatThrownBy(() -> LogConfig.fromProperties(configs))
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageContaining(messagePart)
+            .satisfies(e -> assertThat(Errors.forException(e)).isEqualTo(Errors.INVALID_CONFIG));
+    }
 }

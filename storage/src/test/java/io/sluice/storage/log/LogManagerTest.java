@@ -207,4 +207,37 @@ class LogManagerTest {
         manager.updateConfig(T0, config().withRetentionBytes(1234));
         assertThat(log.config().retentionBytes()).isEqualTo(1234);
     }
+
+    @Test
+    void aTieredLogStartOffsetBelowTheLocalSegmentsSurvivesARestartOnlyWithRemoteStorageOn() throws Exception {
+        LogConfig tiered = config().withRemoteStorageEnable(true).withLocalRetentionBytes(0);
+        LogManager first = manager(quietConfig());
+        first.startup(tp -> tiered);
+        PartitionLog log = first.getOrCreateLog(T0, topicId, tiered);
+        for (int i = 0; i < 40; i++) {
+            log.appendAsLeader(TestRecords.batch(START_MS, "value-" + i, "x".repeat(40)), 0);
+        }
+        log.updateHighWatermark(log.logEndOffset());
+        List<SegmentInfo> segments = log.segments();
+        assertThat(first.cleanupLogs()).isZero();
+        log.updateHighestOffsetInRemoteStorage(segments.get(1).lastOffset());
+        assertThat(first.cleanupLogs()).isEqualTo(2);
+        assertThat(log.maybeIncrementLogStartOffset(5)).isTrue();
+        first.close();
+        assertThat(Files.readString(logDir.resolve("log-start-offset-checkpoint"))).isEqualTo("0\n1\norders 0 5\n");
+
+        LogManager second = manager(quietConfig());
+        second.startup(tp -> tiered);
+        PartitionLog reloaded = second.getLog(T0).orElseThrow();
+        assertThat(reloaded.logStartOffset()).isEqualTo(5);
+        assertThat(reloaded.localLogStartOffset()).isEqualTo(segments.get(2).baseOffset());
+        assertThat(reloaded.highestOffsetInRemoteStorage()).isEqualTo(-1);
+        second.close();
+
+        LogManager third = manager(quietConfig());
+        third.startup(tp -> config());
+        PartitionLog untiered = third.getLog(T0).orElseThrow();
+        assertThat(untiered.logStartOffset()).isEqualTo(segments.get(2).baseOffset());
+        assertThat(untiered.localLogStartOffset()).isEqualTo(segments.get(2).baseOffset());
+    }
 }
