@@ -12,6 +12,7 @@ import io.sluice.tiering.remote.OrphanCollector;
 import io.sluice.tiering.remote.RemoteSegmentDeleter;
 import io.sluice.tiering.remote.SegmentUploader;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
@@ -20,6 +21,9 @@ import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -37,8 +41,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Copies sealed local segments of the partitions this broker leads to remote storage (Kafka's name and role,
- * KIP-405; this slice only copies: local deletion, remote retention and reads from remote storage come later).
+ * Copies sealed local segments of the partitions this broker leads to remote storage, applies remote retention, and
+ * tells followers' logs how far remote storage reaches (Kafka's name and role, KIP-405).
  *
  * <p>Every {@code remote.log.manager.task.interval.ms}, on its own single thread (never a request handler or Netty
  * thread, so produce latency does not depend on S3), for each partition that this broker leads, that is not fenced,
@@ -48,7 +52,8 @@ import java.util.function.Supplier;
  *   <li>once per leader epoch, reads the partition's {@link RemoteLogState} from etcd; afterwards it advances its
  *       own copy as its uploads register;</li>
  *   <li>picks the oldest sealed segment wholly below the high watermark that starts at or after the remote log's
- *       next offset ({@link CopyCandidate}; a segment straddling that offset is skipped with one log line);</li>
+ *       next offset ({@link CopyCandidate}); a segment straddling that offset is uploaded as a slice from that offset
+ *       ({@code PartitionLog.copySegmentSlice}, staged under {@value #STAGING_DIR} in the log directory);</li>
  *   <li>calls {@link SegmentUploader#upload} with the partition's leader epoch lineage, fenced by the current leader
  *       epoch and this broker's broker epoch. At most one upload per partition (so they register in offset order)
  *       and {@code remote.log.manager.copy.max.inflight} per broker are in flight.</li>
@@ -63,6 +68,11 @@ import java.util.function.Supplier;
  */
 public final class RemoteLogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteLogManager.class);
+    /**
+     * Under the log directory: slices of straddling segments while they upload ({@code PartitionLog.copySegmentSlice}).
+     * Not a {@code <topic>-<partition>} name, so the log manager never loads it as a partition.
+     */
+    static final String STAGING_DIR = ".remote-staging";
 
     private final int brokerId;
     private final Supplier<Collection<Partition>> partitions;
@@ -246,16 +256,33 @@ public final class RemoteLogManager implements AutoCloseable {
 
     private void maybeCopy(Partition p, PartitionCopyState state, long epoch) {
         CopyCandidate candidate = CopyCandidate.select(p.log().segments(), p.highWatermark(), state.nextRemoteOffset);
-        candidate.straddling().filter(s -> s.baseOffset() != state.straddleLogged).ifPresent(s -> {
-            state.straddleLogged = s.baseOffset();
-            LOG.warn("segment {} of {} (offsets [{}, {}]) straddles the remote log's next offset {}; copying waits "
-                    + "(its local copy is kept)", s.baseOffset(), state.partition, s.baseOffset(), s.nextOffset() - 1,
-                    state.nextRemoteOffset);
-        });
-        if (candidate.segment().isEmpty()) {
+        SegmentInfo segment;
+        Path staging = null;
+        if (candidate.segment().isPresent()) {
+            segment = candidate.segment().get();
+        } else if (candidate.straddling().isPresent()) {
+            SegmentInfo straddling = candidate.straddling().get();
+            try {
+                staging = Files.createDirectories(p.log().dir().getParent().resolve(STAGING_DIR)
+                        .resolve(p.topicPartition() + "-" + Uuid.randomUuid()));
+                segment = p.log().copySegmentSlice(straddling.baseOffset(), state.nextRemoteOffset, staging);
+            } catch (IOException | RuntimeException e) {
+                deleteStaging(staging);
+                onFailure(state, "slicing segment " + straddling.baseOffset() + " at offset " + state.nextRemoteOffset,
+                        e);
+                return;
+            }
+            if (straddling.baseOffset() != state.straddleLogged) {
+                state.straddleLogged = straddling.baseOffset();
+                LOG.info("segment {} of {} (offsets [{}, {}]) straddles the remote log's next offset {}: uploading "
+                        + "its slice [{}, {}]", straddling.baseOffset(), state.partition, straddling.baseOffset(),
+                        straddling.nextOffset() - 1, state.nextRemoteOffset, state.nextRemoteOffset,
+                        straddling.nextOffset() - 1);
+            }
+        } else {
             return;
         }
-        SegmentInfo segment = candidate.segment().get();
+        Path stagingDir = staging;
         SegmentUpload upload = new SegmentUpload(state.partition, segment,
                 p.log().leaderEpochCache().epochEntries(), state.leaderEpoch, brokerId, epoch);
         state.busy = true;
@@ -269,6 +296,7 @@ public final class RemoteLogManager implements AutoCloseable {
         onManagerThread(future, (registered, error) -> {
             inflight--;
             state.busy = false;
+            deleteStaging(stagingDir);
             if (error != null) {
                 metrics.copyFailed();
                 onFailure(state, "copying segment " + segment.baseOffset(), error);
@@ -286,6 +314,20 @@ public final class RemoteLogManager implements AutoCloseable {
             onSuccess(state);
             runAgainSoon();
         });
+    }
+
+    /** Removes a slice written for an upload (best effort; a leftover is removed by the next one of its partition). */
+    private static void deleteStaging(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not delete the upload staging directory {}: {}", dir, e.toString());
+        }
     }
 
     private void onSuccess(PartitionCopyState state) {

@@ -181,6 +181,66 @@ class RemoteLogManagerTest {
         }
     }
 
+    @Test
+    void aNewLeaderWhoseSegmentStraddlesTheRemoteEndUploadsASlice(EtcdTestEnv etcd, S3TestEnv s3, @TempDir Path dir)
+            throws Exception {
+        String namespace = etcd.newNamespace();
+        for (int id = 1; id <= 3; id++) {
+            start(etcd, s3, dir, namespace, id, "straddle");
+        }
+        TestBroker first = brokers.get(0);
+        try (Admin admin = first.admin()) {
+            admin.createTopics(List.of(new NewTopic("sliced", Map.of(0, List.of(1, 2, 3)))
+                    .configs(Map.of("segment.bytes", "4096", "min.insync.replicas", "1"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(first, "sliced").isr().size() == 3);
+        TopicPartition tp = new TopicPartition("sliced", 0);
+        produce(first, "sliced", 0, 3);
+        // the followers roll at offset 3 (the leader does not), so their segment boundaries differ from the leader's
+        for (TestBroker follower : brokers.subList(1, 3)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.broker().replicaManager().partition(tp)
+                    .orElseThrow().logEndOffset() == 3);
+            follower.broker().replicaManager().partition(tp).orElseThrow().log().roll();
+        }
+        produce(first, "sliced", 3, 37);
+        MetadataStore store = metadata(etcd, namespace);
+        Uuid topicId = topicId(first, "sliced");
+        List<SegmentInfo> sealedByFirst = sealedSegments(first, "sliced-0");
+        long firstLeaderEnd = sealedByFirst.get(sealedByFirst.size() - 1).nextOffset() - 1;
+        List<RemoteSegmentMetadata> before = awaitRegisteredUpTo(store, topicId, firstLeaderEnd);
+
+        brokers.get(0).close();
+        TestBroker second = brokers.get(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(second, "sliced").leader() > 1);
+        TestBroker leader = brokers.get(state(second, "sliced").leader() - 1);
+        List<SegmentInfo> leaderSegments = sealedSegments(leader, "sliced-0");
+        long remoteEnd = before.get(before.size() - 1).lastOffset() + 1;
+        assertThat(leaderSegments).as("the new leader has a segment straddling the remote end %d", remoteEnd)
+                .anyMatch(s -> s.baseOffset() < remoteEnd && remoteEnd < s.nextOffset());
+        produce(leader, "sliced", 40, 30);
+        List<SegmentInfo> sealedByLeader = sealedSegments(leader, "sliced-0");
+        List<RemoteSegmentMetadata> after = awaitRegisteredUpTo(store, topicId,
+                sealedByLeader.get(sealedByLeader.size() - 1).nextOffset() - 1);
+
+        assertContiguousFromZero(after);
+        RemoteSegmentMetadata slice = after.get(before.size());
+        assertThat(slice.baseOffset()).isEqualTo(remoteEnd);
+        SegmentInfo source = sealedByLeader.stream()
+                .filter(s -> s.baseOffset() < remoteEnd && remoteEnd < s.nextOffset()).findFirst().orElseThrow();
+        assertThat(slice.lastOffset()).isEqualTo(source.nextOffset() - 1);
+        ByteBuffer object = bucket.get("straddle/" + slice.objects().log().key()).get(10, TimeUnit.SECONDS);
+        byte[] sliceBytes = new byte[object.remaining()];
+        object.get(sliceBytes);
+        byte[] sourceBytes = Files.readAllBytes(source.logFile());
+        assertThat(sliceBytes.length).isLessThan(sourceBytes.length);
+        assertThat(java.util.Arrays.copyOfRange(sourceBytes, sourceBytes.length - sliceBytes.length, sourceBytes.length))
+                .as("the slice is the straddling segment's bytes from the remote end on").isEqualTo(sliceBytes);
+        try (var staged = Files.list(leader.logDir().resolve(RemoteLogManager.STAGING_DIR))) {
+            assertThat(staged).as("slices are removed after upload").isEmpty();
+        }
+    }
+
     private static void produce(TestBroker broker, String topic, int from, int count) throws Exception {
         try (KafkaProducer<String, String> producer = broker.stringProducer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,

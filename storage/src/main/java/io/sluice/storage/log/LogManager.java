@@ -103,8 +103,9 @@ public final class LogManager implements Closeable {
 
     /**
      * Loads every partition directory, then removes the clean-shutdown marker and starts the periodic tasks.
-     * Directories named {@code *-delete} (topics deleted before a restart) are removed; other names that are not
-     * {@code <topic>-<partition>} are skipped with a warning.
+     * Directories named {@code *-delete} (topics deleted before a restart) are removed; hidden ones ({@code .name},
+     * other components' working directories) are ignored; other names that are not {@code <topic>-<partition>} are
+     * skipped with a warning.
      *
      * @param configLookup the configuration of each partition found (null means {@link LogConfig#defaults()})
      * @throws KafkaStorageException if a log cannot be loaded
@@ -120,6 +121,10 @@ public final class LogManager implements Closeable {
                 String name = dir.getFileName().toString();
                 if (name.endsWith(LogFileNames.DELETE_DIR_SUFFIX)) {
                     scheduleDirectoryDeletion(dir, 0L);
+                    continue;
+                }
+                if (name.startsWith(".")) {
+                    // another component's working directory (e.g. the tiering layer's upload staging): not a log
                     continue;
                 }
                 Optional<TopicPartition> tp = LogFileNames.parsePartitionDirName(name);

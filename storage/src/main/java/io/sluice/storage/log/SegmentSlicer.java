@@ -100,7 +100,7 @@ final class SegmentSlicer {
         try {
             batch = batchReaching(segment, fromOffset, endPosition);
         } catch (KafkaException e) {
-            throw readFailure(new Source(segment, fromOffset, nextOffset, 0, endPosition), e);
+            throw copyFailure(new Source(segment, fromOffset, nextOffset, 0, endPosition), e);
         }
         if (batch == null || batch.baseOffset() != fromOffset) {
             throw new IllegalArgumentException("Offset " + fromOffset + " is not the base offset of a batch in segment "
@@ -159,7 +159,7 @@ final class SegmentSlicer {
             if (e instanceof IllegalArgumentException iae) {
                 throw iae;
             }
-            throw readFailure(source, e);
+            throw copyFailure(source, e);
         }
     }
 
@@ -256,7 +256,7 @@ final class SegmentSlicer {
      * The exception for a failed copy: {@link IllegalArgumentException} if the source segment was deleted or
      * truncated meanwhile (it is no longer the segment that was located), else {@link KafkaStorageException}.
      */
-    private RuntimeException readFailure(Source source, Exception cause) {
+    private RuntimeException copyFailure(Source source, Exception cause) {
         if (!unchanged(source)) {
             return changedWhileCopying(source, cause);
         }
