@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +38,19 @@ public final class PartitionReader {
                                                                 Collection<TopicPartition> partitions,
                                                                 Map<TopicPartition, Long> minimumEnd,
                                                                 Duration timeout) {
-        try (KafkaConsumer<String, String> consumer = cluster.consumer(Map.of())) {
+        return readAll(() -> cluster.consumer(Map.of()), partitions, minimumEnd, timeout);
+    }
+
+    /**
+     * As {@link #readAll(SluiceCluster, Collection, Map, Duration)} with a consumer from {@code consumers} (for
+     * in-process brokers, e.g. {@code TestBroker.stringConsumer}); the consumer must not belong to a group (it is
+     * assigned the partitions) and is closed here.
+     */
+    public static Map<TopicPartition, List<ReadRecord>> readAll(Supplier<KafkaConsumer<String, String>> consumers,
+                                                                Collection<TopicPartition> partitions,
+                                                                Map<TopicPartition, Long> minimumEnd,
+                                                                Duration timeout) {
+        try (KafkaConsumer<String, String> consumer = consumers.get()) {
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = new HashMap<>();
             try {

@@ -92,13 +92,9 @@ public final class Retrier {
             }
             Duration delay = policy.delayBefore(n + 1, random);
             retries.incrementAndGet();
-            if (n == 1) {
-                LOG.warn("{} failed ({}); retrying in {} ms (attempt {} of {})", what, describe(error),
-                    delay.toMillis(), n + 1, policy.maxAttempts());
-            } else {
-                LOG.debug("{} failed ({}); retrying in {} ms (attempt {} of {})", what, describe(error),
-                    delay.toMillis(), n + 1, policy.maxAttempts());
-            }
+            // retries are counted ({@link #retries()}) and logged at debug: callers log what failed for good
+            LOG.debug("{} failed ({}); retrying in {} ms (attempt {} of {})", what, describe(error),
+                delay.toMillis(), n + 1, policy.maxAttempts());
             try {
                 scheduler.schedule(() -> attempt(what, operation, n + 1, result), delay.toNanos(),
                     TimeUnit.NANOSECONDS);
