@@ -89,6 +89,8 @@ public final class RemoteLogManager implements AutoCloseable {
     private final RemoteRetentionTask retention;
     private final OrphanCollectionTask orphans;
     private int inflight;
+    /** Upload throttle: no new upload starts before this time (ms). */
+    private long copyQuotaFreeAtMs;
     private volatile boolean closed;
 
     /**
@@ -188,7 +190,7 @@ public final class RemoteLogManager implements AutoCloseable {
                 }
                 continue;
             }
-            if (copyEnabled(p) && inflight < config.copyMaxInflight()) {
+            if (copyEnabled(p) && inflight < config.copyMaxInflight() && now >= copyQuotaFreeAtMs) {
                 maybeCopy(p, state, epoch);
             }
             retention.maybeRun(p, state, epoch, now);
@@ -283,6 +285,11 @@ public final class RemoteLogManager implements AutoCloseable {
             return;
         }
         Path stagingDir = staging;
+        if (config.copyMaxBytesPerSecond() != Long.MAX_VALUE) {
+            long now = time.milliseconds();
+            copyQuotaFreeAtMs = Math.max(now, copyQuotaFreeAtMs)
+                    + segment.sizeInBytes() * 1000L / config.copyMaxBytesPerSecond();
+        }
         SegmentUpload upload = new SegmentUpload(state.partition, segment,
                 p.log().leaderEpochCache().epochEntries(), state.leaderEpoch, brokerId, epoch);
         state.busy = true;

@@ -18,6 +18,34 @@ class RemoteLogManagerConfigTest {
         assertThat(config.s3()).isEmpty();
         assertThat(config.taskIntervalMs()).isEqualTo(30_000);
         assertThat(config.copyMaxInflight()).isEqualTo(2);
+        assertThat(config.copyMaxBytesPerSecond()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.readerThreads()).isEqualTo(10);
+        assertThat(config.fetchCacheBytes()).isEqualTo(128L << 20);
+        assertThat(config.fetchChunkBytes()).isEqualTo(1 << 20);
+        assertThat(config.fetchReadAheadChunks()).isEqualTo(2);
+        assertThat(config.indexCacheBytes()).isEqualTo(1L << 30);
+        assertThat(config.orphanCollectionIntervalMs()).isEqualTo(600_000L);
+    }
+
+    @Test
+    void readsTheRemoteReadAndThrottleSettings() {
+        RemoteLogManagerConfig config = RemoteLogManagerConfig.fromBrokerSettings(Map.of("sluice.s3.bucket", "b",
+                "remote.log.manager.copy.max.bytes.per.second", "1048576", "remote.log.reader.threads", "3",
+                "sluice.remote.fetch.cache.bytes", "1000000", "sluice.remote.fetch.chunk.bytes", "65536",
+                "sluice.remote.fetch.read.ahead.chunks", "0", "remote.log.index.file.cache.total.size.bytes", "5000",
+                "sluice.remote.orphan.collection.interval.ms", "1000"));
+        assertThat(config.copyMaxBytesPerSecond()).isEqualTo(1_048_576L);
+        assertThat(config.readerThreads()).isEqualTo(3);
+        assertThat(config.fetchCacheBytes()).isEqualTo(1_000_000L);
+        assertThat(config.fetchChunkBytes()).isEqualTo(65_536);
+        assertThat(config.fetchReadAheadChunks()).isZero();
+        assertThat(config.indexCacheBytes()).isEqualTo(5000L);
+        assertThat(config.orphanCollectionIntervalMs()).isEqualTo(1000L);
+        assertThatThrownBy(() -> RemoteLogManagerConfig.fromBrokerSettings(Map.of("sluice.s3.bucket", "b",
+                "sluice.remote.fetch.chunk.bytes", "100"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sluice.remote.fetch.chunk.bytes");
+        assertThatThrownBy(() -> RemoteLogManagerConfig.fromBrokerSettings(Map.of("sluice.s3.bucket", "b",
+                "remote.log.manager.copy.max.bytes.per.second", "0"))).isInstanceOf(ConfigException.class);
     }
 
     @Test
