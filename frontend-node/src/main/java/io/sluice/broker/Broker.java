@@ -4,20 +4,29 @@ import io.sluice.broker.admin.TopicAdmin;
 import io.sluice.broker.api.ApiVersionsHandler;
 import io.sluice.broker.api.CreatePartitionsHandler;
 import io.sluice.broker.api.CreateTopicsHandler;
+import io.sluice.broker.api.DeleteGroupsHandler;
 import io.sluice.broker.api.DeleteRecordsHandler;
 import io.sluice.broker.api.DeleteTopicsHandler;
 import io.sluice.broker.api.DescribeClusterHandler;
 import io.sluice.broker.api.DescribeConfigsHandler;
+import io.sluice.broker.api.DescribeGroupsHandler;
 import io.sluice.broker.api.ElectLeadersHandler;
 import io.sluice.broker.api.FetchHandler;
 import io.sluice.broker.api.FindCoordinatorHandler;
+import io.sluice.broker.api.GroupOffsetFetchHandler;
+import io.sluice.broker.api.HeartbeatHandler;
 import io.sluice.broker.api.IncrementalAlterConfigsHandler;
 import io.sluice.broker.api.InitProducerIdHandler;
+import io.sluice.broker.api.JoinGroupHandler;
+import io.sluice.broker.api.LeaveGroupHandler;
+import io.sluice.broker.api.ListGroupsHandler;
 import io.sluice.broker.api.ListOffsetsHandler;
 import io.sluice.broker.api.MetadataHandler;
-import io.sluice.broker.api.OffsetFetchHandler;
+import io.sluice.broker.api.OffsetCommitHandler;
+import io.sluice.broker.api.OffsetDeleteHandler;
 import io.sluice.broker.api.OffsetForLeaderEpochHandler;
 import io.sluice.broker.api.ProduceHandler;
+import io.sluice.broker.api.SyncGroupHandler;
 import io.sluice.broker.config.BrokerConfig;
 import io.sluice.broker.config.TopicConfigs;
 import io.sluice.broker.http.HttpApiServer;
@@ -30,6 +39,10 @@ import io.sluice.broker.partition.ReplicaManager;
 import io.sluice.broker.protocol.ApiDispatcher;
 import io.sluice.broker.replication.ReplicaFetcherManager;
 import io.sluice.broker.tiering.RemoteLogManagerConfig;
+import io.sluice.broker.coordinator.group.GroupCoordinator;
+import io.sluice.broker.coordinator.group.GroupCoordinatorConfig;
+import io.sluice.broker.coordinator.offsets.LogOffsetStore;
+import io.sluice.broker.coordinator.offsets.OffsetsTopic;
 import io.sluice.broker.tiering.TieredStorage;
 import io.sluice.metadata.BrokerRegistration;
 import io.sluice.metadata.MetadataCache;
@@ -148,6 +161,28 @@ public final class Broker implements AutoCloseable {
         closeables.add(0, controller);
         TopicAdmin topicAdmin = new TopicAdmin(store, storeConfig.requestTimeout());
         ProducerIdManager producerIds = new ProducerIdManager(nodeId, store::allocateProducerIdBlock);
+        // consumer groups: coordinators are the leaders of __consumer_offsets partitions, offsets live in that log
+        OffsetsTopic offsetsTopic = new OffsetsTopic(config.originals(), topicAdmin, cache::image);
+        LogOffsetStore offsetStore = new LogOffsetStore(offsetsTopic, replicaManager, Time.SYSTEM,
+                Long.parseLong(config.originals().getOrDefault("offsets.commit.timeout.ms", "5000")));
+        ScheduledExecutorService groupThread = Executors.newSingleThreadScheduledExecutor(threads("sluice-group-coordinator"));
+        GroupCoordinator groupCoordinator = new GroupCoordinator(
+                GroupCoordinatorConfig.fromBrokerSettings(config.originals()), offsetStore, offsetStore, Time.SYSTEM,
+                groupThread);
+        offsetStore.setResignationListener(groupCoordinator::onResigned);
+        ScheduledExecutorService groupLoader = Executors.newSingleThreadScheduledExecutor(threads("sluice-group-loader"));
+        groupLoader.scheduleWithFixedDelay(() -> {
+            try {
+                offsetStore.refreshOwnership();
+            } catch (RuntimeException e) {
+                LOG.warn("refreshing group coordinator ownership failed", e);
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
+        closeables.add(0, () -> {
+            groupLoader.shutdownNow();
+            groupCoordinator.close();
+            groupThread.shutdown();
+        });
         ApiDispatcher dispatcher = new ApiDispatcher();
         dispatcher.register(new ApiVersionsHandler(dispatcher))
                 .register(new MetadataHandler(topicAdmin, config.autoCreateTopicsEnable()))
@@ -164,8 +199,17 @@ public final class Broker implements AutoCloseable {
                 .register(new DescribeClusterHandler(topicAdmin))
                 .register(new ElectLeadersHandler(controller))
                 .register(new InitProducerIdHandler(producerIds::nextProducerId))
-                .register(new FindCoordinatorHandler(() -> registration))
-                .register(new OffsetFetchHandler());
+                .register(new FindCoordinatorHandler(offsetsTopic, cache::image))
+                .register(new JoinGroupHandler(groupCoordinator))
+                .register(new SyncGroupHandler(groupCoordinator))
+                .register(new HeartbeatHandler(groupCoordinator))
+                .register(new LeaveGroupHandler(groupCoordinator))
+                .register(new ListGroupsHandler(groupCoordinator))
+                .register(new DescribeGroupsHandler(groupCoordinator))
+                .register(new DeleteGroupsHandler(groupCoordinator))
+                .register(new OffsetCommitHandler(groupCoordinator, cache::image))
+                .register(new OffsetDeleteHandler(groupCoordinator, cache::image))
+                .register(new GroupOffsetFetchHandler(groupCoordinator, cache::image));
 
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.numIoThreads(), threads("sluice-request-handler"));
         closeables.add(0, () -> {

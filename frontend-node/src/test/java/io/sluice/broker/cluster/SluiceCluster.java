@@ -481,6 +481,8 @@ public final class SluiceCluster implements AutoCloseable {
             this.dir = dir;
             settings.put("broker.session.timeout.ms", "2000");
             settings.put("controller.lease.ttl.ms", "2000");
+            settings.put("group.initial.rebalance.delay.ms", "0");
+            settings.put("offsets.topic.num.partitions", "5");
             settings.put("replica.lag.time.max.ms", "10000");
             settings.put("unclean.leader.election.enable", "false");
             settings.put("auto.leader.rebalance.enable", "false");

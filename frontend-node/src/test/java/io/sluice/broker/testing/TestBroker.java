@@ -61,6 +61,8 @@ public final class TestBroker implements AutoCloseable {
         settings.put("etcd.namespace", namespace);
         settings.put("broker.session.timeout.ms", "2000");
         settings.put("controller.lease.ttl.ms", "2000");
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        settings.put("offsets.topic.num.partitions", "5");
         return settings;
     }
 
