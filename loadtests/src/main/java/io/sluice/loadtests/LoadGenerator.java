@@ -3,6 +3,8 @@ package io.sluice.loadtests;
 import io.sluice.loadtests.http.HttpTransport;
 import io.sluice.loadtests.kafka.KafkaTransport;
 import io.sluice.loadtests.metrics.ProcessCpuSampler;
+import io.sluice.loadtests.commits.CommitRateCommand;
+import io.sluice.loadtests.replay.ReplayCommand;
 import io.sluice.loadtests.report.LoadTestSummary;
 import io.sluice.loadtests.report.SummaryFormatter;
 import io.sluice.loadtests.report.SummaryJson;
@@ -41,10 +43,12 @@ import picocli.CommandLine.Spec;
     versionProvider = LoadGenerator.Version.class,
     sortOptions = false,
     usageHelpWidth = 110,
+    subcommands = {ReplayCommand.class, CommitRateCommand.class},
     description = {
         "Drives a Kafka-compatible broker (or Sluice's HTTP API) with producers and/or consumers and reports",
         "throughput (records/s, MB/s with MB = 2^20 bytes) and latency percentiles (p50, p99, p99.9, max).",
         "Every run is bounded: give --num-records, --duration or both.",
+        "Subcommand 'replay': the tiered-storage replay benchmark (sluice-loadgen replay --help).",
         ""
     },
     footer = {
