@@ -167,9 +167,10 @@ public final class Broker implements AutoCloseable {
                 Long.parseLong(config.originals().getOrDefault("offsets.commit.timeout.ms", "5000")));
         ScheduledExecutorService groupThread = Executors.newSingleThreadScheduledExecutor(threads("sluice-group-coordinator"));
         GroupCoordinator groupCoordinator = new GroupCoordinator(
-                GroupCoordinatorConfig.fromBrokerSettings(config.originals()), offsetStore, offsetStore, Time.SYSTEM,
-                groupThread);
+                GroupCoordinatorConfig.fromBrokerSettings(config.originals()), offsetStore, offsetStore, offsetStore,
+                Time.SYSTEM, groupThread);
         offsetStore.setResignationListener(groupCoordinator::onResigned);
+        offsetStore.setGroupLoadListener(groupCoordinator::onLoaded);
         ScheduledExecutorService groupLoader = Executors.newSingleThreadScheduledExecutor(threads("sluice-group-loader"));
         groupLoader.scheduleWithFixedDelay(() -> {
             try {

@@ -56,6 +56,52 @@ final class ClassicGroup {
         this.stateTimestampMs = time.milliseconds();
     }
 
+    /**
+     * Rebuilds a group from its persisted metadata after a coordinator change (Kafka's
+     * {@code ClassicGroup.fromRecord}): Stable, with its generation, chosen protocol, leader and members (with their
+     * assignments), when it has members; Empty otherwise. No member awaits a response and no SyncGroup is expected;
+     * the caller restarts the members' session timers.
+     *
+     * @throws IllegalArgumentException if the metadata is inconsistent (a member lacks the chosen protocol)
+     * @throws IllegalStateException    if two members share a {@code group.instance.id}
+     */
+    static ClassicGroup fromMetadata(GroupMetadata stored, Time time) {
+        ClassicGroup group = new ClassicGroup(stored.groupId(), time);
+        String type = stored.protocolType().orElse("");
+        for (GroupMetadata.Member member : stored.members()) {
+            group.add(GroupMember.fromMetadata(member, type), null);
+        }
+        group.generationId = stored.generationId();
+        group.protocolType = stored.protocolType();
+        group.protocolName = stored.isEmpty() ? Optional.empty() : stored.protocolName();
+        group.leaderId = stored.isEmpty() ? Optional.empty() : stored.leaderId();
+        group.protocolName.ifPresent(chosen -> group.members().forEach(member -> member.metadata(chosen)));
+        group.state = stored.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
+        group.stateTimestampMs = stored.currentStateTimestampMs();
+        group.subscribedTopics = group.computeSubscribedTopics();
+        return group;
+    }
+
+    /**
+     * @param assignment the assignment to store per member id (members without one get an empty assignment)
+     * @return the group as it is persisted, with these assignments
+     */
+    GroupMetadata metadata(Map<String, byte[]> assignment) {
+        List<GroupMetadata.Member> stored = new ArrayList<>(members.size());
+        for (GroupMember member : members.values()) {
+            stored.add(member.metadata(assignment.getOrDefault(member.memberId(), GroupMember.EMPTY_ASSIGNMENT)));
+        }
+        return new GroupMetadata(groupId, protocolType, generationId, members.isEmpty() ? Optional.empty()
+                : protocolName, members.isEmpty() ? Optional.empty() : leaderId, stateTimestampMs, stored);
+    }
+
+    /** @return every member's current assignment, by member id */
+    Map<String, byte[]> currentAssignment() {
+        Map<String, byte[]> assignment = new HashMap<>();
+        members.values().forEach(member -> assignment.put(member.memberId(), member.assignment()));
+        return assignment;
+    }
+
     String groupId() {
         return groupId;
     }

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,14 +59,19 @@ import java.util.function.Supplier;
  * <p>Every request first passes {@link GroupAccess}: INVALID_GROUP_ID for an empty group id, NOT_COORDINATOR for a
  * group {@link GroupOwnership} says another broker owns, COORDINATOR_LOAD_IN_PROGRESS while it is loading.
  *
- * <p>Group membership lives in memory only: after a coordinator change, members find the new coordinator
- * (NOT_COORDINATOR), get UNKNOWN_MEMBER_ID and rejoin; committed offsets survive in the {@link OffsetStore}.
+ * <p>Group membership lives in memory and is persisted through a {@link GroupMetadataStore} at Kafka's points (a
+ * completed generation, a group becoming Empty, a static member's new member id). When this broker becomes a group's
+ * coordinator, the stored groups are handed to {@link #onLoaded}: members keep their member ids and generation, so
+ * their heartbeats and offset commits carry on at the new coordinator without a rebalance. Committed offsets live in
+ * the {@link OffsetStore}.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
     private final GroupCoordinatorConfig config;
+    private final Time time;
     private final GroupEventLoop loop;
+    private final Rebalancer rebalancer;
     private final GroupTimer timer;
     private final GroupRegistry groups;
     private final GroupAccess access;
@@ -77,27 +83,41 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupAdminOperations admin;
 
     /**
-     * @param config      group settings (timeouts, sizes)
-     * @param ownership   which groups this broker coordinates
-     * @param offsetStore where committed offsets are kept
-     * @param time        the clock (state timestamps, commit timestamps)
-     * @param scheduler   runs the coordinator's tasks and timers; tasks are short and never block. Not shut down by
-     *                    {@link #close()}.
+     * @param config        group settings (timeouts, sizes)
+     * @param ownership     which groups this broker coordinates
+     * @param offsetStore   where committed offsets are kept
+     * @param groupStore    where group metadata is persisted (so {@link #onLoaded} at the next coordinator can carry
+     *                      the groups on)
+     * @param time          the clock (state timestamps, commit timestamps)
+     * @param scheduler     runs the coordinator's tasks and timers; tasks are short and never block. Not shut down by
+     *                      {@link #close()}.
+     */
+    public GroupCoordinator(GroupCoordinatorConfig config, GroupOwnership ownership, OffsetStore offsetStore,
+                            GroupMetadataStore groupStore, Time time, ScheduledExecutorService scheduler) {
+        this(config, ownership, offsetStore, groupStore, time, scheduler,
+                loop -> new ScheduledGroupTimer(scheduler, loop));
+    }
+
+    /**
+     * A coordinator whose group membership is not persisted ({@link GroupMetadataStore#inMemoryOnly()}): after a
+     * coordinator change members rejoin. See the main constructor for the parameters.
      */
     public GroupCoordinator(GroupCoordinatorConfig config, GroupOwnership ownership, OffsetStore offsetStore, Time time,
                             ScheduledExecutorService scheduler) {
-        this(config, ownership, offsetStore, time, scheduler, loop -> new ScheduledGroupTimer(scheduler, loop));
+        this(config, ownership, offsetStore, GroupMetadataStore.inMemoryOnly(), time, scheduler);
     }
 
     /** For tests: a chosen executor for the event loop and a chosen timer (e.g. driven by a manual clock). */
-    GroupCoordinator(GroupCoordinatorConfig config, GroupOwnership ownership, OffsetStore offsetStore, Time time,
-                     Executor executor, Function<Executor, GroupTimer> timerFactory) {
+    GroupCoordinator(GroupCoordinatorConfig config, GroupOwnership ownership, OffsetStore offsetStore,
+                     GroupMetadataStore groupStore, Time time, Executor executor,
+                     Function<Executor, GroupTimer> timerFactory) {
         this.config = config;
+        this.time = time;
         this.loop = new GroupEventLoop(executor);
         this.timer = timerFactory.apply(loop);
         this.groups = new GroupRegistry(time);
         this.access = new GroupAccess(ownership);
-        Rebalancer rebalancer = new Rebalancer(groups, timer, config);
+        this.rebalancer = new Rebalancer(groups, timer, config, new GroupMetadataWriter(groupStore, loop));
         this.joins = new JoinGroupOperation(groups, rebalancer);
         this.syncs = new SyncGroupOperation(groups, rebalancer);
         this.heartbeats = new HeartbeatOperation(groups, rebalancer);
@@ -112,7 +132,9 @@ public final class GroupCoordinator implements AutoCloseable {
      * rebalance. Errors: INVALID_GROUP_ID, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, INVALID_SESSION_TIMEOUT
      * (outside {@code group.min/max.session.timeout.ms}), MEMBER_ID_REQUIRED, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID,
      * INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED, COORDINATOR_NOT_AVAILABLE (the group is being removed),
-     * and NOT_COORDINATOR for a parked request when the group is resigned. See {@link JoinGroupOperation}.
+     * and NOT_COORDINATOR for a parked request when the group is resigned. A static member rejoining a Stable group
+     * is answered once the group with its new member id is persisted; if that write fails it gets the write's error
+     * (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, UNKNOWN_SERVER_ERROR). See {@link JoinGroupOperation}.
      */
     public CompletableFuture<JoinGroupResponseData> joinGroup(GroupRequestContext context, JoinGroupRequestData request) {
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
@@ -135,10 +157,12 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * SyncGroup (API key 14). The leader's request carries the assignment; every member's request completes with
-     * its own assignment once the leader's has arrived. Errors: INVALID_GROUP_ID, NOT_COORDINATOR,
-     * COORDINATOR_LOAD_IN_PROGRESS, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, ILLEGAL_GENERATION,
-     * INCONSISTENT_GROUP_PROTOCOL (v5+ protocol type/name), REBALANCE_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE. See
-     * {@link SyncGroupOperation}.
+     * its own assignment once the leader's has arrived and the new generation is persisted
+     * ({@link GroupMetadataStore}). Errors: INVALID_GROUP_ID, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
+     * UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, ILLEGAL_GENERATION, INCONSISTENT_GROUP_PROTOCOL (v5+ protocol
+     * type/name), REBALANCE_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE; when the generation cannot be persisted, Kafka's
+     * mapping of the failed write: COORDINATOR_NOT_AVAILABLE (not enough replicas, timeout), NOT_COORDINATOR (no
+     * longer the partition leader), UNKNOWN_SERVER_ERROR (record too large). See {@link SyncGroupOperation}.
      */
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
         CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
@@ -280,6 +304,49 @@ public final class GroupCoordinator implements AutoCloseable {
                     ? CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(denied.get().code()))
                     : offsets.delete(request);
         }).thenCompose(Function.identity());
+    }
+
+    /**
+     * Takes over groups whose metadata this broker loaded on becoming their coordinator (Kafka's
+     * {@code GroupMetadataManager.onLoaded}): each group is rebuilt as stored (Stable with its members, generation,
+     * leader and assignments; Empty without members), every member's session timer starts now with its session
+     * timeout, and a group larger than {@code group.max.size} rebalances. A group already in memory under the same id
+     * is replaced (its parked requests answered NOT_COORDINATOR). A stored group that is inconsistent is skipped (its
+     * members then get UNKNOWN_MEMBER_ID and rejoin).
+     *
+     * <p>Call it before requests for these groups are served (while they still answer COORDINATOR_LOAD_IN_PROGRESS).
+     *
+     * @return completes once the groups are in place
+     */
+    public CompletableFuture<Void> onLoaded(Collection<GroupMetadata> loaded) {
+        return call(() -> {
+            for (GroupMetadata stored : loaded) {
+                load(stored);
+            }
+            return null;
+        });
+    }
+
+    private void load(GroupMetadata stored) {
+        ClassicGroup group;
+        try {
+            group = ClassicGroup.fromMetadata(stored, time);
+        } catch (RuntimeException e) {
+            log.warn("Skipping stored metadata of group {}: {}", stored.groupId(), e.toString());
+            return;
+        }
+        ClassicGroup existing = groups.get(stored.groupId());
+        if (existing != null) {
+            resign(existing);
+        }
+        groups.put(group);
+        group.members().forEach(member -> rebalancer.scheduleHeartbeat(group, member));
+        log.info("Loaded group {} ({}, generation {}, {} members, protocol {})", group.groupId(), group.state(),
+                group.generationId(), group.size(), group.protocolName().orElse(""));
+        if (group.size() > config.maxGroupSize()) {
+            rebalancer.prepareRebalance(group, "loaded group of " + group.size() + " members is over "
+                    + "group.max.size " + config.maxGroupSize());
+        }
     }
 
     /**

@@ -52,6 +52,24 @@ final class GroupMember {
         return copy;
     }
 
+    /**
+     * A member as a loaded {@link GroupMetadata} describes it (after a coordinator change), with its stored
+     * assignment and no parked request.
+     */
+    static GroupMember fromMetadata(GroupMetadata.Member stored, String protocolType) {
+        GroupMember member = new GroupMember(stored.memberId(), stored.groupInstanceId(), stored.clientId(),
+                stored.clientHost(), stored.rebalanceTimeoutMs(), stored.sessionTimeoutMs(), protocolType,
+                stored.protocols());
+        member.assignment = stored.assignment();
+        return member;
+    }
+
+    /** @return this member as persisted, with {@code assignment} as its assignment */
+    GroupMetadata.Member metadata(byte[] assignment) {
+        return new GroupMetadata.Member(memberId, groupInstanceId, clientId, clientHost, rebalanceTimeoutMs,
+                sessionTimeoutMs, protocols, assignment);
+    }
+
     String memberId() {
         return memberId;
     }

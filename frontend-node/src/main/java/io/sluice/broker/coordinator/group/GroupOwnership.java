@@ -8,7 +8,9 @@ package io.sluice.broker.coordinator.group;
  * {@code __consumer_offsets} partition.
  *
  * <p>When ownership of groups moves away, call {@link GroupCoordinator#onResigned(java.util.function.Predicate)} so
- * the coordinator drops their in-memory state; members then rejoin at the new coordinator.
+ * the coordinator drops their in-memory state; the new coordinator hands the groups' stored metadata to its
+ * {@link GroupCoordinator#onLoaded(java.util.Collection)} before it stops reporting them as loading, and the members
+ * carry on there.
  *
  * <p>Implementations are called on the coordinator's event thread and must answer from memory, without blocking.
  */

@@ -30,6 +30,11 @@ final class GroupRegistry {
         return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time));
     }
 
+    /** Adds a group (a loaded one), replacing any group with the same id. */
+    void put(ClassicGroup group) {
+        groups.put(group.groupId(), group);
+    }
+
     void remove(String groupId) {
         groups.remove(groupId);
     }

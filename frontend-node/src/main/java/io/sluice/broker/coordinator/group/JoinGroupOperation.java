@@ -31,6 +31,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>More members than {@code group.max.size}: GROUP_MAX_SIZE_REACHED.</li>
  *   <li>A follower rejoining a Stable group with unchanged metadata gets the current generation at once; the leader
  *       rejoining, or any member with changed metadata, triggers a rebalance.</li>
+ *   <li>A static member rejoining a Stable group without changing the chosen protocol is answered once the group
+ *       with its new member id is persisted ({@link GroupMetadataStore}); if that write fails the replacement is
+ *       undone and the member gets the write's error (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, ...).</li>
  * </ul>
  */
 final class JoinGroupOperation {
@@ -186,14 +189,18 @@ final class JoinGroupOperation {
                                      CompletableFuture<JoinGroupResponseData> response) {
         String currentLeader = group.leaderId().orElse("");
         GroupMember member = group.replaceStaticMember(request.groupInstanceId(), oldMemberId, newMemberId);
+        StaticMemberBefore before = new StaticMemberBefore(oldMemberId, member.protocols(), member.rebalanceTimeoutMs(),
+                member.sessionTimeoutMs(), currentLeader);
         rebalancer.cancelHeartbeat(group.groupId(), oldMemberId);
         rebalancer.scheduleHeartbeat(group, member);
         group.updateMember(member, protocols(request), rebalanceTimeoutMs(request), request.sessionTimeoutMs(), response);
         switch (group.state()) {
             case STABLE -> {
                 if (group.protocolName().orElse("").equals(group.selectProtocol())) {
-                    // same chosen protocol: no rebalance, the member keeps its assignment under the new id
-                    completeStaticRejoin(context, group, member, currentLeader);
+                    // same chosen protocol: no rebalance, the member keeps its assignment under the new id, once the
+                    // new member id is persisted (so a coordinator failover does not bring the fenced id back)
+                    rebalancer.storeGroup(group, error -> onStaticMemberStored(context, group, newMemberId,
+                            request.groupInstanceId(), before, response, error));
                 } else {
                     rebalancer.maybePrepareRebalanceOrCompleteJoin(group, "static member "
                             + request.groupInstanceId() + " rejoined with a change of protocol");
@@ -206,6 +213,41 @@ final class JoinGroupOperation {
             default -> throw new IllegalStateException("group " + group.groupId() + " in state " + group.state()
                     + " has static member " + request.groupInstanceId());
         }
+    }
+
+    /** What a static member was before it rejoined under a new member id, to revert to if that cannot be stored. */
+    private record StaticMemberBefore(String memberId, List<MemberProtocol> protocols, int rebalanceTimeoutMs,
+                                      int sessionTimeoutMs, String leaderId) {
+    }
+
+    /**
+     * The group with a static member's new member id was stored (or not). On success the member is answered without
+     * a rebalance. On failure, as Kafka does, the replacement is undone (the old member id, protocols and timeouts come
+     * back) and the member gets the write's error with an unknown member id, so it rejoins. Nothing is done if the
+     * member's JoinGroup was answered meanwhile (a rebalance started, the group was unloaded, or the instance rejoined
+     * again).
+     */
+    private void onStaticMemberStored(GroupRequestContext context, ClassicGroup group, String newMemberId,
+                                      String groupInstanceId, StaticMemberBefore before,
+                                      CompletableFuture<JoinGroupResponseData> response, Errors error) {
+        GroupMember member = group.member(newMemberId);
+        if (groups.get(group.groupId()) != group || member == null || member.awaitingJoin() != response) {
+            return;
+        }
+        if (error == Errors.NONE) {
+            completeStaticRejoin(context, group, member, before.leaderId());
+            return;
+        }
+        log.warn("Static member {} of group {} could not be stored under its new member id {} ({}); reverting to {}",
+                groupInstanceId, group.groupId(), newMemberId, error, before.memberId());
+        group.updateMember(member, before.protocols(), before.rebalanceTimeoutMs(), before.sessionTimeoutMs(), null);
+        GroupMember restored = group.replaceStaticMember(groupInstanceId, newMemberId, before.memberId());
+        rebalancer.cancelHeartbeat(group.groupId(), newMemberId);
+        rebalancer.scheduleHeartbeat(group, restored);
+        response.complete(new JoinGroupResponseData().setMemberId(JoinGroupRequest.UNKNOWN_MEMBER_ID)
+                .setGenerationId(group.generationId()).setProtocolType(group.protocolType().orElse(null))
+                .setProtocolName(group.protocolName().orElse(null)).setLeader(before.leaderId())
+                .setSkipAssignment(false).setErrorCode(error.code()));
     }
 
     /**

@@ -39,7 +39,11 @@ public interface OffsetStore {
      */
     Map<TopicPartition, CommittedOffset> fetch(String groupId, Optional<Collection<TopicPartition>> partitions);
 
-    /** Removes every committed offset of the group (DeleteGroups). */
+    /**
+     * Removes every committed offset of the group (DeleteGroups). A store that is also the
+     * {@link GroupMetadataStore} removes the group's stored metadata in the same write, so a later coordinator loads
+     * neither.
+     */
     CompletableFuture<Void> deleteGroup(String groupId);
 
     /** Removes the committed offsets of some partitions of the group (OffsetDelete); absent ones are ignored. */

@@ -9,9 +9,11 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The classic rebalance protocol's transitions and timers, shared by the JoinGroup, SyncGroup, Heartbeat and
@@ -40,11 +42,13 @@ final class Rebalancer {
     private final GroupRegistry groups;
     private final GroupTimer timer;
     private final GroupCoordinatorConfig config;
+    private final GroupMetadataWriter writer;
 
-    Rebalancer(GroupRegistry groups, GroupTimer timer, GroupCoordinatorConfig config) {
+    Rebalancer(GroupRegistry groups, GroupTimer timer, GroupCoordinatorConfig config, GroupMetadataWriter writer) {
         this.groups = groups;
         this.timer = timer;
         this.config = config;
+        this.writer = writer;
     }
 
     GroupCoordinatorConfig config() {
@@ -155,6 +159,9 @@ final class Rebalancer {
         group.initNextGeneration();
         if (group.is(GroupState.EMPTY)) {
             log.info("Group {} with generation {} is now empty", groupId, group.generationId());
+            // as Kafka: a failed write only means a later coordinator may load the previous generation, whose
+            // members then time out; there is nobody to tell
+            writer.store(group, Map.of(), error -> { });
             return;
         }
         log.info("Stabilized group {} generation {} with {} members, protocol {}", groupId, group.generationId(),
@@ -203,8 +210,45 @@ final class Rebalancer {
         }
     }
 
+    /**
+     * Completes the sync phase with the leader's assignment, as Kafka does: the group's metadata with this
+     * assignment is persisted first, and only once the write is durable are the members given their assignments
+     * (every parked SyncGroup answered) and the group made Stable. If the write fails, every parked SyncGroup gets the
+     * write's error (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, ...) and the group rebalances. If the group moved on
+     * meanwhile (another rebalance started, or it was unloaded), the outcome is ignored.
+     *
+     * @param assignment the leader's assignment per member id; members it left out get an empty one
+     */
+    void storeAndPropagateAssignment(ClassicGroup group, Map<String, byte[]> assignment) {
+        Map<String, byte[]> complete = new HashMap<>();
+        group.members().forEach(member -> complete.put(member.memberId(),
+                assignment.getOrDefault(member.memberId(), GroupMember.EMPTY_ASSIGNMENT)));
+        int generation = group.generationId();
+        writer.store(group, complete, error -> {
+            if (groups.get(group.groupId()) != group || !group.is(GroupState.COMPLETING_REBALANCE)
+                    || group.generationId() != generation) {
+                return;
+            }
+            if (error == Errors.NONE) {
+                setAndPropagateAssignment(group, complete);
+                group.transitionTo(GroupState.STABLE);
+            } else {
+                resetAndPropagateAssignmentWithError(group, error);
+                maybePrepareRebalanceOrCompleteJoin(group, "error " + error + " when storing the assignment of "
+                        + "generation " + generation);
+            }
+        });
+    }
+
+    /**
+     * Persists the group as it is now (its members' current assignments); see {@link GroupMetadataWriter#store}.
+     */
+    void storeGroup(ClassicGroup group, Consumer<Errors> then) {
+        writer.store(group, group.currentAssignment(), then);
+    }
+
     /** Stores the leader's assignment (members it left out get an empty one) and answers every parked SyncGroup. */
-    void setAndPropagateAssignment(ClassicGroup group, Map<String, byte[]> assignment) {
+    private void setAndPropagateAssignment(ClassicGroup group, Map<String, byte[]> assignment) {
         for (GroupMember member : group.members()) {
             member.setAssignment(assignment.getOrDefault(member.memberId(), GroupMember.EMPTY_ASSIGNMENT));
         }

@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
  *       that differs from the group's: INCONSISTENT_GROUP_PROTOCOL; a group that is rebalancing again:
  *       REBALANCE_IN_PROGRESS.</li>
  *   <li>CompletingRebalance: the request is parked. The leader's request carries every member's assignment; the
- *       group stores it, answers all parked requests (members the leader left out get an empty assignment) and
- *       becomes Stable.</li>
+ *       group persists its metadata with it ({@link GroupMetadataStore}) and, once that write is durable, answers all
+ *       parked requests (members the leader left out get an empty assignment) and becomes Stable. A failed write
+ *       answers them with its error (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, UNKNOWN_SERVER_ERROR) and the group
+ *       rebalances.</li>
  *   <li>Stable: the member's current assignment is returned at once.</li>
  * </ul>
  */
@@ -77,8 +79,7 @@ final class SyncGroupOperation {
             log.info("Assignment received from leader {} of group {} for generation {}: {} members ({} static), "
                             + "{} without an assignment", member.memberId(), group.groupId(), group.generationId(),
                     group.size(), group.staticMemberCount(), missing);
-            rebalancer.setAndPropagateAssignment(group, assignment);
-            group.transitionTo(GroupState.STABLE);
+            rebalancer.storeAndPropagateAssignment(group, assignment);
         }
     }
 

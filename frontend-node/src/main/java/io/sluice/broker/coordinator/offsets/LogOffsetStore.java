@@ -1,25 +1,24 @@
 package io.sluice.broker.coordinator.offsets;
 
 import io.sluice.broker.coordinator.group.CommittedOffset;
+import io.sluice.broker.coordinator.group.GroupMetadata;
+import io.sluice.broker.coordinator.group.GroupMetadataStore;
 import io.sluice.broker.coordinator.group.GroupOwnership;
 import io.sluice.broker.coordinator.group.OffsetStore;
 import io.sluice.broker.partition.Partition;
 import io.sluice.broker.partition.ProduceResult;
 import io.sluice.broker.partition.ReplicaManager;
-import io.sluice.storage.log.FetchDataInfo;
-import io.sluice.storage.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,32 +28,41 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Committed offsets kept where Kafka keeps them: in the partitions of {@code __consumer_offsets}, replicated to the
- * ISR like any partition, with an in-memory copy on the partition leader (the groups' coordinator). See
- * docs/consumer-groups.md for why (write rate, failover, no extra moving parts).
+ * Committed offsets and group metadata kept where Kafka keeps them: in the partitions of {@code __consumer_offsets},
+ * replicated to the ISR like any partition, with an in-memory copy of the offsets on the partition leader (the groups'
+ * coordinator). See docs/consumer-groups.md for why (write rate, failover, no extra moving parts).
  *
  * <ul>
  *   <li><b>Commit</b>: one record batch per OffsetCommit (one record per partition, {@link OffsetRecordCodec}),
  *       appended as the leader with acks=all and {@code offsets.commit.timeout.ms} (default 5000); the in-memory copy
  *       is updated, and the future completed, only once the high watermark passed the batch: an acknowledged commit
  *       survives the loss of the coordinator.</li>
+ *   <li><b>Group metadata</b> ({@link #storeGroup}): one "group" record, appended the same way; not kept in memory
+ *       here (the coordinator holds its groups). DeleteGroups ({@link #deleteGroup}) writes the offsets' tombstones
+ *       and the group's tombstone in one batch.</li>
  *   <li><b>Ownership</b>: this broker owns a group while it leads the group's offsets partition and has loaded it in
  *       that leader epoch ({@link #owns}); while it loads, {@link #loading} is true (COORDINATOR_LOAD_IN_PROGRESS).</li>
  *   <li><b>Loading</b>: {@link #refreshOwnership()} (called periodically on one thread) notices leadership changes of
- *       offsets partitions hosted here; a newly led partition is read from its log start offset to its log end
- *       offset, keeping the last record per (group, partition); a partition no longer led is dropped and the
- *       coordinator told to resign its groups (members rejoin at the new coordinator).</li>
+ *       offsets partitions hosted here; a newly led partition is replayed from its log start offset to its log end
+ *       offset ({@link OffsetsPartitionReader}), its groups' stored metadata handed to the group load listener
+ *       ({@code GroupCoordinator::onLoaded}) and only then is the partition's loading over; a partition no longer led
+ *       is dropped and the resignation listener told to drop its groups.</li>
  * </ul>
  * Reads answer from memory. Thread-safe.
  */
-public final class LogOffsetStore implements OffsetStore, GroupOwnership {
+public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, GroupOwnership {
     private static final Logger LOG = LoggerFactory.getLogger(LogOffsetStore.class);
-    private static final int LOAD_READ_BYTES = 1 << 20;
+    private static final long HANDOFF_TIMEOUT_MS = 30_000;
 
     private final OffsetsTopic topic;
     private final ReplicaManager replicaManager;
@@ -63,6 +71,8 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
     private final Map<Integer, LoadedPartition> loaded = new ConcurrentHashMap<>();
     private final Set<Integer> loading = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Predicate<String>> onResigned = groups -> { };
+    private volatile Function<Collection<GroupMetadata>, ? extends CompletionStage<?>> onLoaded =
+            groups -> CompletableFuture.completedFuture(null);
 
     /** A loaded offsets partition: its leader epoch when loaded, and group → partition → committed offset. */
     private record LoadedPartition(int leaderEpoch, Map<String, Map<TopicPartition, CommittedOffset>> groups) {
@@ -81,6 +91,15 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
     /** Where to report groups this broker stopped coordinating ({@code GroupCoordinator::onResigned}). */
     public void setResignationListener(Consumer<Predicate<String>> listener) {
         this.onResigned = listener;
+    }
+
+    /**
+     * Where to hand the stored metadata of the groups of a partition this broker has just loaded
+     * ({@code GroupCoordinator::onLoaded}). The partition stays "loading" until the returned stage completes (at most
+     * 30 s; if it fails or times out, the load is retried).
+     */
+    public void setGroupLoadListener(Function<Collection<GroupMetadata>, ? extends CompletionStage<?>> listener) {
+        this.onLoaded = listener;
     }
 
     @Override
@@ -103,7 +122,8 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
 
     /**
      * Loads offsets partitions this broker has become the leader of and drops those it no longer leads. Blocking
-     * (reads logs): call it from a dedicated thread, e.g. every few hundred milliseconds.
+     * (reads logs, waits for the group load listener): call it from a dedicated thread, e.g. every few hundred
+     * milliseconds.
      */
     public void refreshOwnership() {
         Set<Integer> led = new HashSet<>();
@@ -139,50 +159,31 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
     private void load(int p, Partition partition, int epoch) {
         loading.add(p);
         long started = time.milliseconds();
+        LoadedPartition state = null;
         try {
-            Map<String, Map<TopicPartition, CommittedOffset>> groups = new ConcurrentHashMap<>();
-            PartitionLog log = partition.log();
-            long offset = log.logStartOffset();
-            long end = log.logEndOffset();
-            int records = 0;
-            while (offset < end) {
-                FetchDataInfo data = log.read(offset, LOAD_READ_BYTES, end, true);
-                if (data.isEmpty()) {
-                    break;
-                }
-                for (RecordBatch batch : data.records().batches()) {
-                    for (Record record : batch) {
-                        if (record.offset() < offset) {
-                            continue;
-                        }
-                        records++;
-                        OffsetRecordCodec.decode(record.key(), record.value()).ifPresent(r -> apply(groups, r));
-                    }
-                    offset = batch.nextOffset();
-                }
-            }
-            loaded.put(p, new LoadedPartition(epoch, groups));
-            LOG.info("coordinator of {}-{} at leader epoch {}: loaded {} groups from {} records in {} ms",
-                    OffsetsTopic.NAME, p, epoch, groups.size(), records, time.milliseconds() - started);
-        } catch (RuntimeException e) {
+            OffsetsPartitionReader.Contents contents = OffsetsPartitionReader.read(partition.log());
+            state = new LoadedPartition(epoch, contents.offsets());
+            loaded.put(p, state);
+            onLoaded.apply(contents.groups().values()).toCompletableFuture()
+                    .get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            LOG.info("coordinator of {}-{} at leader epoch {}: loaded {} groups with offsets and {} with members' "
+                            + "metadata from {} records in {} ms", OffsetsTopic.NAME, p, epoch,
+                    contents.offsets().size(), contents.groups().size(), contents.records(),
+                    time.milliseconds() - started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dropFailedLoad(p, state);
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.warn("loading {}-{} failed; retrying: {}", OffsetsTopic.NAME, p, e.toString());
+            dropFailedLoad(p, state);
         } finally {
             loading.remove(p);
         }
     }
 
-    private static void apply(Map<String, Map<TopicPartition, CommittedOffset>> groups,
-                              OffsetRecordCodec.OffsetRecord r) {
-        if (r.offset().isPresent()) {
-            groups.computeIfAbsent(r.groupId(), g -> new ConcurrentHashMap<>()).put(r.partition(), r.offset().get());
-        } else {
-            Map<TopicPartition, CommittedOffset> offsets = groups.get(r.groupId());
-            if (offsets != null) {
-                offsets.remove(r.partition());
-                if (offsets.isEmpty()) {
-                    groups.remove(r.groupId());
-                }
-            }
+    private void dropFailedLoad(int p, LoadedPartition state) {
+        if (state != null && loaded.remove(p, state)) {
+            onResigned.accept(group -> topic.partitionFor(group) == p);
         }
     }
 
@@ -191,7 +192,7 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
                                                                  Map<TopicPartition, CommittedOffset> offsets) {
         Map<TopicPartition, Optional<CommittedOffset>> changes = new LinkedHashMap<>();
         offsets.forEach((tp, o) -> changes.put(tp, Optional.of(o)));
-        return write(groupId, changes).thenApply(v -> {
+        return write(groupId, changes, false).thenApply(v -> {
             Map<TopicPartition, Errors> result = new LinkedHashMap<>();
             offsets.keySet().forEach(tp -> result.put(tp, Errors.NONE));
             return result;
@@ -216,9 +217,15 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
         return found;
     }
 
+    /**
+     * DeleteGroups: tombstones for every committed offset of the group and for its group metadata, in one batch (so
+     * a later coordinator loads neither).
+     */
     @Override
     public CompletableFuture<Void> deleteGroup(String groupId) {
-        return deleteOffsets(groupId, fetch(groupId, Optional.empty()).keySet());
+        Map<TopicPartition, Optional<CommittedOffset>> changes = new LinkedHashMap<>();
+        fetch(groupId, Optional.empty()).keySet().forEach(tp -> changes.put(tp, Optional.empty()));
+        return write(groupId, changes, true);
     }
 
     @Override
@@ -229,7 +236,15 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return write(groupId, changes);
+        return write(groupId, changes, false);
+    }
+
+    /** Appends the group's metadata record (acks=all); completes once the ISR has it. */
+    @Override
+    public CompletableFuture<Void> storeGroup(GroupMetadata group) {
+        SimpleRecord record = new SimpleRecord(time.milliseconds(), OffsetRecordCodec.groupKey(group.groupId()),
+                OffsetRecordCodec.groupValue(group));
+        return append(group.groupId(), List.of(record), state -> { });
     }
 
     @Override
@@ -246,19 +261,49 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
         return all;
     }
 
-    /** Appends the changes (a value or a tombstone per partition) and applies them once the ISR has them. */
-    private CompletableFuture<Void> write(String groupId, Map<TopicPartition, Optional<CommittedOffset>> changes) {
+    /**
+     * Appends the offset changes (a value or a tombstone per partition), plus the group's tombstone if
+     * {@code deleteGroup}, and applies the offset changes in memory once the ISR has them.
+     */
+    private CompletableFuture<Void> write(String groupId, Map<TopicPartition, Optional<CommittedOffset>> changes,
+                                          boolean deleteGroup) {
+        long now = time.milliseconds();
+        List<SimpleRecord> records = new ArrayList<>();
+        changes.forEach((tp, o) -> records.add(new SimpleRecord(now, OffsetRecordCodec.key(groupId, tp),
+                o.map(OffsetRecordCodec::value).orElse(null))));
+        if (deleteGroup) {
+            records.add(new SimpleRecord(now, OffsetRecordCodec.groupKey(groupId), null));
+        }
+        return append(groupId, records, state -> {
+            Map<TopicPartition, CommittedOffset> offsets =
+                    state.groups().computeIfAbsent(groupId, g -> new ConcurrentHashMap<>());
+            changes.forEach((tp, o) -> {
+                if (o.isPresent()) {
+                    offsets.put(tp, o.get());
+                } else {
+                    offsets.remove(tp);
+                }
+            });
+            if (offsets.isEmpty()) {
+                state.groups().remove(groupId, offsets);
+            }
+        });
+    }
+
+    /**
+     * Appends records to the group's offsets partition as its leader with acks=all; once the high watermark passed
+     * them, runs {@code onDurable} on the partition's in-memory state (if it is still the state loaded when the
+     * write began) and completes. Fails with NotCoordinatorException if this broker has not loaded the partition, or
+     * with the append's error (NotEnoughReplicas, NotLeaderOrFollower, timeout, ...).
+     */
+    private CompletableFuture<Void> append(String groupId, List<SimpleRecord> records,
+                                           Consumer<LoadedPartition> onDurable) {
         int p = topic.partitionFor(groupId);
         LoadedPartition state = loaded.get(p);
         if (state == null) {
             return CompletableFuture.failedFuture(new NotCoordinatorException("this broker does not coordinate group "
                     + groupId));
         }
-        long now = time.milliseconds();
-        List<SimpleRecord> records = changes.entrySet().stream()
-                .map(e -> new SimpleRecord(now, OffsetRecordCodec.key(groupId, e.getKey()),
-                        e.getValue().map(OffsetRecordCodec::value).orElse(null)))
-                .toList();
         TopicPartition offsetsPartition = new TopicPartition(OffsetsTopic.NAME, p);
         MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, records.toArray(SimpleRecord[]::new));
         return replicaManager.appendRecords(commitTimeoutMs, (short) -1, Map.of(offsetsPartition, batch))
@@ -268,18 +313,7 @@ public final class LogOffsetStore implements OffsetStore, GroupOwnership {
                         return CompletableFuture.failedFuture(result.error().exception(result.errorMessage()));
                     }
                     if (loaded.get(p) == state) {
-                        Map<TopicPartition, CommittedOffset> offsets =
-                                state.groups().computeIfAbsent(groupId, g -> new ConcurrentHashMap<>());
-                        changes.forEach((tp, o) -> {
-                            if (o.isPresent()) {
-                                offsets.put(tp, o.get());
-                            } else {
-                                offsets.remove(tp);
-                            }
-                        });
-                        if (offsets.isEmpty()) {
-                            state.groups().remove(groupId, offsets);
-                        }
+                        onDurable.accept(state);
                     }
                     return CompletableFuture.completedFuture(null);
                 });

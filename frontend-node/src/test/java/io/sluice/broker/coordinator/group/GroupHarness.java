@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@link GroupCoordinator} run deterministically on the test's thread: a direct executor, a manual clock and a
- * manual timer, an {@link InMemoryOffsetStore}, and ownership the test can change.
+ * manual timer, an {@link InMemoryOffsetStore} (or a given store), group metadata kept in memory only (or a given
+ * {@link GroupMetadataStore}), and ownership the test can change.
  */
 final class GroupHarness {
     static final String GROUP = "group-1";
@@ -50,6 +51,10 @@ final class GroupHarness {
     }
 
     GroupHarness(GroupCoordinatorConfig config, OffsetStore store) {
+        this(config, store, GroupMetadataStore.inMemoryOnly());
+    }
+
+    GroupHarness(GroupCoordinatorConfig config, OffsetStore store, GroupMetadataStore groupStore) {
         this.store = store;
         GroupOwnership ownership = new GroupOwnership() {
             @Override
@@ -62,7 +67,7 @@ final class GroupHarness {
                 return loading.contains(groupId);
             }
         };
-        coordinator = new GroupCoordinator(config, ownership, store, time, Runnable::run, timer::attach);
+        coordinator = new GroupCoordinator(config, ownership, store, groupStore, time, Runnable::run, timer::attach);
     }
 
     /** Kafka's defaults, but small session-timeout bounds and no initial rebalance delay. */

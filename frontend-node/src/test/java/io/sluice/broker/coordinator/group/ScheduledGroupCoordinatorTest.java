@@ -38,7 +38,7 @@ class ScheduledGroupCoordinatorTest {
         coordinator.close();
         clients.shutdownNow();
         scheduler.shutdown();
-        assertThat(scheduler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(scheduler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
     private JoinGroupRequestData join(String memberId, int sessionTimeoutMs) {

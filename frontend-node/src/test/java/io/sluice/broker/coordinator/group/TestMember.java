@@ -44,6 +44,22 @@ final class TestMember {
         this.protocols = protocols;
     }
 
+    /**
+     * The same client, now talking to another coordinator (after a coordinator change): same member id, generation,
+     * protocols and last JoinGroup answer.
+     */
+    TestMember movedTo(GroupHarness other) {
+        TestMember moved = new TestMember(other, clientId, instanceId, protocols);
+        moved.groupId = groupId;
+        moved.memberId = memberId;
+        moved.generation = generation;
+        moved.sessionTimeoutMs = sessionTimeoutMs;
+        moved.rebalanceTimeoutMs = rebalanceTimeoutMs;
+        moved.joinVersion = joinVersion;
+        moved.lastJoin = lastJoin;
+        return moved;
+    }
+
     JoinGroupRequestData joinRequest() {
         return new JoinGroupRequestData().setGroupId(groupId).setMemberId(memberId).setGroupInstanceId(instanceId)
                 .setSessionTimeoutMs(sessionTimeoutMs).setRebalanceTimeoutMs(rebalanceTimeoutMs)
