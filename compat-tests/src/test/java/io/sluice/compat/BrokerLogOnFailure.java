@@ -4,20 +4,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Attaches the tail of the broker's {@code broker.log} to every failing test and failing {@code @BeforeAll} /
+ * Attaches the tail of each broker's {@code broker.log} to every failing test and failing {@code @BeforeAll} /
  * {@code @BeforeEach} method (as a suppressed exception, so it shows in Surefire's report next to the failure) and
  * prints it to stderr. The failure itself is rethrown unchanged. Register it with {@code @RegisterExtension} on a
  * static field; it applies to {@code @Nested} classes too.
  */
 final class BrokerLogOnFailure implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
-    private final Supplier<SluiceBrokerProcess> broker;
+    private final Supplier<List<SluiceBrokerProcess>> brokers;
 
-    /** @param broker the broker whose log to attach; it may supply null (not started), then nothing is attached */
-    BrokerLogOnFailure(Supplier<SluiceBrokerProcess> broker) {
-        this.broker = broker;
+    /** @param brokers the brokers whose logs to attach; empty while none is started */
+    BrokerLogOnFailure(Supplier<List<SluiceBrokerProcess>> brokers) {
+        this.brokers = brokers;
     }
 
     @Override
@@ -38,8 +39,7 @@ final class BrokerLogOnFailure implements TestExecutionExceptionHandler, Lifecyc
     }
 
     private Throwable withBrokerLog(ExtensionContext context, Throwable throwable) {
-        SluiceBrokerProcess process = broker.get();
-        if (process != null) {
+        for (SluiceBrokerProcess process : brokers.get()) {
             String log = process.describeLog();
             System.err.println(context.getDisplayName() + " failed; " + log);
             throwable.addSuppressed(new BrokerLog(log));

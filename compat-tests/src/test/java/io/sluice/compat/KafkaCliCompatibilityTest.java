@@ -49,7 +49,8 @@ class KafkaCliCompatibilityTest {
     private static ToolRunner tools;
 
     @RegisterExtension
-    static final BrokerLogOnFailure BROKER_LOG = new BrokerLogOnFailure(() -> broker);
+    static final BrokerLogOnFailure BROKER_LOG =
+            new BrokerLogOnFailure(() -> broker == null ? List.of() : List.of(broker));
 
     @BeforeAll
     static void startBroker(EtcdTestEnv etcd, @TempDir Path dir) throws IOException {

@@ -18,7 +18,13 @@ enum KafkaTool {
     /** {@code kafka-broker-api-versions.sh}: the ApiVersions response of every broker, against the tool's own. */
     BROKER_API_VERSIONS("kafka-broker-api-versions", "org.apache.kafka.tools.BrokerApiVersionsCommand"),
     /** {@code kafka-configs.sh}: in 4.3 still the Scala {@code kafka.admin.ConfigCommand} of {@code kafka_2.13}. */
-    CONFIGS("kafka-configs", "kafka.admin.ConfigCommand");
+    CONFIGS("kafka-configs", "kafka.admin.ConfigCommand"),
+    /**
+     * {@code kafka-consumer-groups.sh}: list, describe (offsets, members, state), reset offsets, delete groups and
+     * delete committed offsets, through the admin client. It prints its errors as {@code Error: ...} on stdout and
+     * still exits 0.
+     */
+    CONSUMER_GROUPS("kafka-consumer-groups", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand");
 
     private final String scriptName;
     private final String mainClass;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,34 +30,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(EtcdExtension.class)
 @DisplayName("Kafka 4.3 CLI tools against a three-broker Sluice cluster")
 class ReplicatedClusterCliTest {
-    private static final List<SluiceBrokerProcess> BROKERS = new ArrayList<>();
+    private static BrokerCluster cluster;
     private static ToolRunner tools;
+
+    @RegisterExtension
+    static final BrokerLogOnFailure BROKER_LOGS =
+            new BrokerLogOnFailure(() -> cluster == null ? List.of() : cluster.brokers());
 
     @BeforeAll
     static void startCluster(EtcdTestEnv etcd, @TempDir Path dir) throws IOException {
-        String namespace = etcd.newNamespace();
-        for (int id = 1; id <= 3; id++) {
-            BROKERS.add(SluiceBrokerProcess.start(etcd.endpoint(), namespace,
-                    Files.createDirectories(dir.resolve("broker-" + id)), id));
-        }
+        cluster = BrokerCluster.start(etcd.endpoint(), etcd.newNamespace(), dir, 3);
         tools = new ToolRunner(Files.createDirectories(dir.resolve("tools")), Duration.ofSeconds(60));
     }
 
     @AfterAll
     static void stopCluster() {
-        BROKERS.forEach(SluiceBrokerProcess::close);
-    }
-
-    private static String bootstrap() {
-        return BROKERS.stream().map(SluiceBrokerProcess::bootstrapServer).collect(Collectors.joining(","));
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     private static ToolResult run(KafkaTool tool, String stdin, String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = bootstrap();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return tools.runWithInput(tool, stdin, all);
+        return tools.runWithInput(tool, stdin, cluster.withBootstrap(args));
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -46,12 +47,14 @@ final class SluiceBrokerProcess implements AutoCloseable {
     private final Process process;
     private final Path directory;
     private final int kafkaPort;
+    private final int nodeId;
     private final Thread killOnExit;
 
-    private SluiceBrokerProcess(Process process, Path directory, int kafkaPort) {
+    private SluiceBrokerProcess(Process process, Path directory, int kafkaPort, int nodeId) {
         this.process = process;
         this.directory = directory;
         this.kafkaPort = kafkaPort;
+        this.nodeId = nodeId;
         this.killOnExit = new Thread(process::destroyForcibly, "sluice-compat-broker-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
@@ -74,14 +77,23 @@ final class SluiceBrokerProcess implements AutoCloseable {
     /** As {@link #start(String, String, Path)}, as broker {@code nodeId} of a cluster sharing {@code namespace}. */
     static SluiceBrokerProcess start(String etcdEndpoint, String namespace, Path directory, int nodeId)
             throws IOException {
+        return start(etcdEndpoint, namespace, directory, nodeId, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, String, Path, int)}, with {@code overrides} (Kafka's key names) added to the broker's
+     * config, replacing the fixture's values for the same keys.
+     */
+    static SluiceBrokerProcess start(String etcdEndpoint, String namespace, Path directory, int nodeId,
+                                     Map<String, String> overrides) throws IOException {
         String classpath = BrokerRuntimeClasspath.locate();
         IllegalStateException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int kafkaPort = freePort();
             int httpPort = freePort();
-            Path config = writeConfig(directory, etcdEndpoint, namespace, kafkaPort, httpPort, nodeId);
+            Path config = writeConfig(directory, etcdEndpoint, namespace, kafkaPort, httpPort, nodeId, overrides);
             SluiceBrokerProcess broker = new SluiceBrokerProcess(launch(classpath, config, directory), directory,
-                    kafkaPort);
+                    kafkaPort, nodeId);
             try {
                 broker.awaitReady(httpPort);
                 return broker;
@@ -97,7 +109,8 @@ final class SluiceBrokerProcess implements AutoCloseable {
     }
 
     private static Path writeConfig(Path directory, String etcdEndpoint, String namespace, int kafkaPort,
-                                    int httpPort, int nodeId) throws IOException {
+                                    int httpPort, int nodeId, Map<String, String> overrides)
+            throws IOException {
         Properties props = new Properties();
         props.setProperty("node.id", Integer.toString(nodeId));
         props.setProperty("controller.lease.ttl.ms", "2000");
@@ -107,6 +120,7 @@ final class SluiceBrokerProcess implements AutoCloseable {
         props.setProperty("etcd.endpoints", etcdEndpoint);
         props.setProperty("etcd.namespace", namespace);
         props.setProperty("broker.session.timeout.ms", "2000");
+        props.putAll(overrides);
         Path config = directory.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(writer, "Sluice broker for Kafka CLI compatibility tests");
@@ -154,6 +168,11 @@ final class SluiceBrokerProcess implements AutoCloseable {
         }
     }
 
+    /** The broker's {@code node.id}. */
+    int nodeId() {
+        return nodeId;
+    }
+
     /** {@code 127.0.0.1:<port>}, the value for a Kafka tool's {@code --bootstrap-server}. */
     String bootstrapServer() {
         return "127.0.0.1:" + kafkaPort;
@@ -189,6 +208,13 @@ final class SluiceBrokerProcess implements AutoCloseable {
     /** A paragraph naming the log file, with its tail, for failure messages. */
     String describeLog() {
         return "last lines of " + logFile() + (process.isAlive() ? "" : " (broker exited)") + ":\n" + logTail();
+    }
+
+    /**
+     * Sends SIGTERM and returns at once, so that several brokers shut down together; {@link #close} then waits.
+     */
+    void beginStop() {
+        process.destroy();
     }
 
     /** SIGTERM, wait up to 30 s for the clean shutdown, then SIGKILL. */

@@ -3,12 +3,10 @@ package io.sluice.compat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each run's stdout and stderr go to files under the work directory ({@code NNN-<script>.out}/{@code .err}), kept
  * for post-mortems. A run that outlives its timeout is killed (SIGKILL) and reported as an {@link AssertionError}
- * carrying what it printed so far. Not thread-safe: one test thread runs tools one after another.
+ * carrying what it printed so far. Not thread-safe: one test thread runs tools one after another (a tool
+ * {@linkplain #start started} in the background keeps running meanwhile).
  */
 final class ToolRunner {
     /** Short-lived JVMs: C1 only and the serial collector start fastest; the tools need little heap. */
@@ -53,6 +52,24 @@ final class ToolRunner {
      * @throws AssertionError when the tool does not exit within the timeout (it is killed first)
      */
     ToolResult runWithInput(KafkaTool tool, String stdin, String... args) {
+        RunningTool running = launch(tool, stdin, args);
+        try {
+            return running.awaitExit(timeout);
+        } finally {
+            running.close();
+        }
+    }
+
+    /**
+     * Starts {@code tool} with {@code args} and an empty, closed stdin, and returns while it runs: for a tool that runs
+     * until it is stopped, such as a console consumer without {@code --max-messages} that stays in its group. Stop it
+     * with {@link RunningTool#stop()} (SIGTERM, as Ctrl-C); closing the handle kills it if it still runs.
+     */
+    RunningTool start(KafkaTool tool, String... args) {
+        return launch(tool, "", args);
+    }
+
+    private RunningTool launch(KafkaTool tool, String stdin, String... args) {
         String name = String.format("%03d-%s", runs.incrementAndGet(), tool.scriptName());
         Path out = workDir.resolve(name + ".out");
         Path err = workDir.resolve(name + ".err");
@@ -63,20 +80,16 @@ final class ToolRunner {
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
+            RunningTool running = new RunningTool(process, command, out, err, timeout);
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                running.close();
+                throw e;
             }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s: "
-                        + new ToolResult(command, -1, read(out), read(err)));
-            }
-            return new ToolResult(command, process.exitValue(), read(out), read(err));
+            return running;
         } catch (IOException e) {
             throw new AssertionError("Could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("Interrupted while running " + command, e);
         }
     }
 
@@ -89,10 +102,6 @@ final class ToolRunner {
         command.add(tool.mainClass());
         command.addAll(List.of(args));
         return command;
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 
     /** The {@code java} launcher of the JVM running the tests. */
