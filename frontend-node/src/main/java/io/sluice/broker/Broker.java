@@ -41,6 +41,10 @@ import io.sluice.broker.replication.ReplicaFetcherManager;
 import io.sluice.broker.tiering.RemoteLogManagerConfig;
 import io.sluice.broker.coordinator.group.GroupCoordinator;
 import io.sluice.broker.coordinator.group.GroupCoordinatorConfig;
+import io.sluice.broker.coordinator.lag.AdminLogEndOffsets;
+import io.sluice.broker.coordinator.lag.ConsumerLagMetrics;
+import io.sluice.broker.coordinator.lag.LagMetricsConfig;
+import io.sluice.broker.coordinator.lag.LocalAdmin;
 import io.sluice.broker.coordinator.offsets.LogOffsetStore;
 import io.sluice.broker.coordinator.offsets.OffsetsTopic;
 import io.sluice.broker.tiering.TieredStorage;
@@ -109,6 +113,7 @@ public final class Broker implements AutoCloseable {
 
     private void startup() throws Exception {
         int nodeId = config.nodeId();
+        LagMetricsConfig lagConfig = LagMetricsConfig.fromBrokerSettings(config.originals());
         MetadataStoreConfig storeConfig = MetadataStoreConfig.builder(config.etcdEndpoints().toArray(String[]::new))
                 .namespace(config.etcdNamespace())
                 .brokerLeaseTtl(Duration.ofMillis(config.brokerSessionTimeoutMs()))
@@ -222,12 +227,16 @@ public final class Broker implements AutoCloseable {
         kafkaListener = KafkaListener.bind(new InetSocketAddress(listener.host(), listener.port()),
                 config.numNetworkThreads(), config.socketRequestMaxBytes(), dispatcher, requestHandlers, metrics);
         closeables.add(0, kafkaListener);
+        // An Admin client on our own listener, created on first use: the HTTP group routes and the lag metrics ask
+        // the cluster (a group's coordinator may be another broker). Closed before the listener.
+        LocalAdmin localAdmin = new LocalAdmin(() -> LocalAdmin.bootstrapFor(kafkaListener.boundAddress()), nodeId);
+        closeables.add(0, localAdmin);
 
         int httpPort = 0;
         if (config.httpListener().isPresent()) {
             BrokerConfig.Endpoint http = config.httpListener().get();
             httpServer = HttpApiServer.start(http.host(), http.port(), new HttpApiServer.Services(
-                    replicaManager, topicAdmin, topicConfigs, metrics, this::isReady, cache::image));
+                    replicaManager, topicAdmin, topicConfigs, metrics, this::isReady, cache::image, localAdmin));
             closeables.add(0, httpServer);
             httpPort = httpServer.port();
         }
@@ -244,6 +253,11 @@ public final class Broker implements AutoCloseable {
         closeables.add(0, membership);
         cache.awaitLatest(STARTUP_TIMEOUT).get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         awaitController(cache, STARTUP_TIMEOUT);
+        ConsumerLagMetrics lagMetrics = new ConsumerLagMetrics(offsetStore::snapshot,
+                new AdminLogEndOffsets(localAdmin, Duration.ofMillis(LocalAdmin.API_TIMEOUT_MS),
+                        tp -> cache.image().partition(tp).isPresent()), metrics.registry());
+        lagMetrics.start(scheduler, lagConfig.refreshIntervalMs());
+        closeables.add(0, lagMetrics);
         ready = true;
         LOG.info("broker started nodeId={} clusterId={} kafka={} http={} logDir={}", nodeId, clusterId,
                 kafkaListener.boundAddress(), httpServer == null ? "off" : "127.0.0.1:" + httpPort, config.logDir());

@@ -76,6 +76,7 @@ public final class BrokerConfig {
         for (String key : values.keySet()) {
             if (!KNOWN.contains(key) && !RemoteLogManagerConfig.KEYS.contains(key)
                     && !io.sluice.broker.coordinator.group.GroupCoordinatorConfig.KEYS.contains(key)
+                    && !io.sluice.broker.coordinator.lag.LagMetricsConfig.KEYS.contains(key)
                     && !key.startsWith("offsets.") && !key.startsWith("log.") && !key.contains(".max.") && !key.startsWith("min.")
                     && !key.startsWith("unclean.") && !key.startsWith("compression.") && !key.startsWith("message.")) {
                 org.slf4j.LoggerFactory.getLogger(BrokerConfig.class).warn("unknown broker config '{}' is ignored", key);

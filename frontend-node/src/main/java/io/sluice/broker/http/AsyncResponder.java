@@ -23,6 +23,11 @@ final class AsyncResponder {
         this.executor = executor;
     }
 
+    /** @return the HTTP server's pool, for work that must leave a thread that may not block (e.g. the Admin's) */
+    Executor executor() {
+        return executor;
+    }
+
     /**
      * Writes the response with {@code writer} once {@code future} succeeds; a failure goes through
      * {@link ErrorMapper} like a synchronous exception.

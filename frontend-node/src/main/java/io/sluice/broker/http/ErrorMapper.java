@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
  * <p>Kafka exceptions are classified once with {@link Errors#forException}, as Kafka's own request handlers do:
  * <ul>
  *   <li>UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID: 404 (40401)</li>
+ *   <li>GROUP_ID_NOT_FOUND: 404 (40406)</li>
  *   <li>TOPIC_ALREADY_EXISTS: 409 (40901)</li>
  *   <li>MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE: 413 (41301)</li>
  *   <li>OFFSET_OUT_OF_RANGE: 416 (41601)</li>
@@ -62,6 +63,7 @@ public final class ErrorMapper {
         return switch (error) {
             case UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID ->
                     new HttpApiException(404, HttpApiException.TOPIC_NOT_FOUND, error, text);
+            case GROUP_ID_NOT_FOUND -> new HttpApiException(404, HttpApiException.GROUP_NOT_FOUND, error, text);
             case TOPIC_ALREADY_EXISTS -> new HttpApiException(409, HttpApiException.TOPIC_EXISTS, error, text);
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE ->
                     new HttpApiException(413, HttpApiException.RECORD_TOO_LARGE, error, text);
@@ -89,7 +91,8 @@ public final class ErrorMapper {
         };
     }
 
-    private static Throwable unwrap(Throwable t) {
+    /** @return the cause inside any {@link CompletionException} and {@link ExecutionException} wrappers */
+    static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while ((current instanceof CompletionException || current instanceof ExecutionException)
                 && current.getCause() != null) {

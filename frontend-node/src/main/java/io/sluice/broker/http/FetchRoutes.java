@@ -2,25 +2,16 @@ package io.sluice.broker.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.sluice.broker.partition.FetchParams;
 import io.sluice.broker.partition.FetchResult;
 import io.sluice.broker.partition.Partition;
-import io.sluice.broker.partition.PartitionFetchRequest;
-import io.sluice.metadata.TopicMetadata;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.protocol.Errors;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Fetch (Sluice's own; REST Proxy v3 has none):
  * {@code GET /v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}/records}.
  *
- * <p>Query parameters:
+ * <p>Query parameters (the last three read by {@link PartitionFetch}):
  * <ul>
  *   <li>{@code offset}: the first offset wanted (inclusive), or {@code earliest} (the log start offset, the
  *       default) or {@code latest} (the high watermark: only records appended from now on);</li>
@@ -40,9 +31,6 @@ import java.util.Optional;
  */
 final class FetchRoutes {
     static final String RECORDS = PartitionRoutes.PARTITION + "/records";
-    static final int DEFAULT_MAX_BYTES = 1024 * 1024;
-    static final int MAX_MAX_BYTES = 64 * 1024 * 1024;
-    static final int MAX_TIMEOUT_MS = 300_000;
     static final String NEXT_OFFSET_HEADER = "X-Sluice-Next-Offset";
     static final String HIGH_WATERMARK_HEADER = "X-Sluice-High-Watermark";
     static final String LOG_START_OFFSET_HEADER = "X-Sluice-Log-Start-Offset";
@@ -61,43 +49,19 @@ final class FetchRoutes {
 
     private void fetch(Context ctx) {
         ClusterScope scope = ClusterScope.resolve(ctx, services.metadata());
-        TopicMetadata topic = scope.topic(ctx.pathParam(TopicRoutes.TOPIC_PARAM));
-        int partitionId = Params.pathInt(ctx, PartitionRoutes.PARTITION_PARAM, 0, Integer.MAX_VALUE);
-        scope.partition(topic, partitionId);
-        TopicPartition tp = new TopicPartition(topic.name(), partitionId);
-        Partition partition = services.replicaManager().partition(tp).orElseThrow(() ->
-                LeaderHint.notLeader(scope.image(), tp, services.replicaManager().localBrokerId()));
-        long offset = offset(ctx, partition);
-        int maxBytes = Params.queryInt(ctx, "max_bytes", 1, MAX_MAX_BYTES, DEFAULT_MAX_BYTES);
-        long timeoutMs = Params.queryLong(ctx, "timeout_ms", 0, MAX_TIMEOUT_MS).orElse(0L);
-        boolean binary = binary(ctx);
-
-        LinkedHashMap<TopicPartition, PartitionFetchRequest> request = new LinkedHashMap<>();
-        request.put(tp, new PartitionFetchRequest(offset, maxBytes, Optional.empty()));
-        FetchParams params = new FetchParams(-1, timeoutMs, 1, maxBytes, IsolationLevel.READ_UNCOMMITTED);
-        responder.respond(ctx, services.replicaManager().fetch(params, request),
-                (c, results) -> answer(c, tp, offset, binary, results));
+        PartitionFetch fetch = PartitionFetch.resolve(ctx, scope, services.replicaManager());
+        long offset = offset(ctx, fetch.partition());
+        responder.respond(ctx, fetch.read(services.replicaManager(), offset),
+                (c, result) -> answer(c, fetch, offset, result));
     }
 
-    private static void answer(Context ctx, TopicPartition tp, long offset, boolean binary,
-                               Map<TopicPartition, FetchResult> results) {
-        FetchResult result = results.get(tp);
-        if (result == null) {
-            throw ErrorMapper.fromKafka(Errors.UNKNOWN_SERVER_ERROR, "no fetch result for " + tp);
-        }
-        if (result.error() != Errors.NONE) {
-            throw ErrorMapper.fromKafka(result.error(), result.error() == Errors.OFFSET_OUT_OF_RANGE
-                    ? "offset " + offset + " of " + tp + " is out of range" : null);
-        }
+    private static void answer(Context ctx, PartitionFetch fetch, long offset, FetchResult result) {
         long nextOffset = FetchedBatches.nextOffset(result.records(), offset);
-        if (binary) {
-            ctx.header(NEXT_OFFSET_HEADER, Long.toString(nextOffset));
-            ctx.header(HIGH_WATERMARK_HEADER, Long.toString(result.highWatermark()));
-            ctx.header(LOG_START_OFFSET_HEADER, Long.toString(result.logStartOffset()));
-            Responses.bytes(ctx, 200, Responses.OCTET_STREAM, FetchedBatches.toBytes(result.records()));
+        if (fetch.binary()) {
+            PartitionFetch.answerBinary(ctx, result, nextOffset);
         } else {
             Responses.json(ctx, 200, new FetchResponse(
-                    FetchedBatches.toJson(result.records(), tp.partition(), offset), nextOffset,
+                    FetchedBatches.toJson(result.records(), fetch.tp().partition(), offset), nextOffset,
                     result.highWatermark(), result.logStartOffset(), result.logEndOffset()));
         }
     }
@@ -114,18 +78,5 @@ final class FetchRoutes {
                 yield Params.parseLong("offset", raw, 0, Long.MAX_VALUE);
             }
         };
-    }
-
-    private static boolean binary(Context ctx) {
-        Optional<String> format = Params.queryString(ctx, "format");
-        if (format.isPresent()) {
-            return switch (format.get().trim().toLowerCase(Locale.ROOT)) {
-                case "json" -> false;
-                case "binary" -> true;
-                default -> throw HttpApiException.malformed("format must be json or binary, got '" + format.get() + "'");
-            };
-        }
-        String accept = ctx.header("Accept");
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains(Responses.OCTET_STREAM);
     }
 }

@@ -28,10 +28,24 @@ public final class HttpApiException extends RuntimeException {
     public static final int BROKER_NOT_FOUND = 40404;
     /** The topic has no config of that name. */
     public static final int CONFIG_NOT_FOUND = 40405;
+    /** The consumer group does not exist (Kafka's GROUP_ID_NOT_FOUND). */
+    public static final int GROUP_NOT_FOUND = 40406;
+    /**
+     * The consumer group has no committed offset where one is needed: lag of a group without commits, or the next
+     * records of a partition without a commit and {@code auto_offset_reset=none}.
+     */
+    public static final int NO_COMMITTED_OFFSET = 40407;
+    /** The consumer group has no member with that consumer id. */
+    public static final int CONSUMER_NOT_FOUND = 40408;
     /** The route exists but not for this HTTP method. */
     public static final int METHOD_NOT_ALLOWED = 40501;
     /** The topic already exists. */
     public static final int TOPIC_EXISTS = 40901;
+    /**
+     * Offsets committed from outside a consumer group while it has active members (Kafka accepts such commits only
+     * for an empty group and answers UNKNOWN_MEMBER_ID).
+     */
+    public static final int GROUP_HAS_MEMBERS = 40902;
     /** A record batch is larger than the topic's {@code max.message.bytes}. */
     public static final int RECORD_TOO_LARGE = 41301;
     /** The request body is larger than the HTTP API accepts ({@link HttpApiSettings#maxRequestBytes()}). */

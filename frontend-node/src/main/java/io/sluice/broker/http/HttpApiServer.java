@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.sluice.broker.admin.TopicAdmin;
 import io.sluice.broker.config.TopicConfigs;
+import io.sluice.broker.coordinator.lag.LocalAdmin;
 import io.sluice.broker.metrics.BrokerMetrics;
 import io.sluice.broker.partition.ReplicaManager;
 import io.sluice.metadata.MetadataImage;
@@ -17,15 +18,17 @@ import java.util.function.Supplier;
 
 /**
  * The broker's HTTP API (Javalin on Jetty): Confluent REST Proxy v3 style resources for clusters, brokers, topics,
- * partitions and configs, produce and fetch of records, and the operations endpoints. Routes per resource live in
- * {@link ClusterRoutes}, {@link TopicRoutes}, {@link TopicConfigRoutes}, {@link PartitionRoutes},
- * {@link ProduceRoutes}, {@link FetchRoutes} and {@link OperationRoutes}; every error is answered with the JSON body
- * of {@link ErrorResponse} (see {@link ErrorMapper} for the statuses). The routes are documented with curl
- * examples in {@code docs/http-api.md}.
+ * partitions and configs, consumer groups (members, lag, committed offsets), produce and fetch of records (also "the
+ * next records for a group"), and the operations endpoints. Routes per resource live in {@link ClusterRoutes},
+ * {@link TopicRoutes}, {@link TopicConfigRoutes}, {@link PartitionRoutes}, {@link ProduceRoutes},
+ * {@link FetchRoutes}, {@link ConsumerGroupRoutes}, {@link ConsumerLagRoutes}, {@link GroupOffsetRoutes},
+ * {@link GroupFetchRoutes} and {@link OperationRoutes}; every error is answered with the JSON body of
+ * {@link ErrorResponse} (see {@link ErrorMapper} for the statuses). The routes are documented with curl examples in
+ * {@code docs/http-api.md}.
  *
  * <p>Threads: Jetty's pool ({@code sluice-http-*}) runs handlers. Handlers that wait (produce with acks=all, long-poll
- * fetch, topic admin) are asynchronous and release their thread until the future completes; the answer is then
- * written on the same pool ({@link AsyncResponder}).
+ * fetch, topic admin, consumer group calls through the Admin client) are asynchronous and release their thread until
+ * the future completes; the answer is then written on the same pool ({@link AsyncResponder}).
  */
 public final class HttpApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
@@ -43,9 +46,17 @@ public final class HttpApiServer implements AutoCloseable {
      * @param metrics        where requests are counted and what {@code /metrics} exports
      * @param ready          true while the broker is registered and serving ({@code /readyz})
      * @param metadata       the current metadata image (never waits on etcd)
+     * @param admin          a Kafka Admin client on this broker's own listener, for the consumer group routes (the
+     *                       group's coordinator may be another broker); null leaves those routes answering 503
      */
     public record Services(ReplicaManager replicaManager, TopicAdmin topicAdmin, TopicConfigs topicConfigs,
-                           BrokerMetrics metrics, BooleanSupplier ready, Supplier<MetadataImage> metadata) {
+                           BrokerMetrics metrics, BooleanSupplier ready, Supplier<MetadataImage> metadata,
+                           LocalAdmin admin) {
+        /** Services without the consumer group routes' Admin client (they answer 503). */
+        public Services(ReplicaManager replicaManager, TopicAdmin topicAdmin, TopicConfigs topicConfigs,
+                        BrokerMetrics metrics, BooleanSupplier ready, Supplier<MetadataImage> metadata) {
+            this(replicaManager, topicAdmin, topicConfigs, metrics, ready, metadata, null);
+        }
     }
 
     private final Javalin app;
@@ -95,6 +106,11 @@ public final class HttpApiServer implements AutoCloseable {
         new PartitionRoutes(services).register(app);
         new ProduceRoutes(services, requestBody, responder, time).register(app);
         new FetchRoutes(services, responder).register(app);
+        ConsumerGroupQueries groups = new ConsumerGroupQueries(services.admin(), services.metadata());
+        new ConsumerGroupRoutes(services, groups, responder).register(app);
+        new ConsumerLagRoutes(services, groups, responder).register(app);
+        new GroupOffsetRoutes(services, groups, requestBody, responder).register(app);
+        new GroupFetchRoutes(services, groups, responder).register(app);
 
         try {
             app.start(host, port);

@@ -3,12 +3,15 @@ package io.sluice.broker.http;
 import io.javalin.http.Context;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Builds the absolute URLs ({@code metadata.self}, {@code related}) and Confluent resource names of v3 resources.
  * The base URL is the scheme and authority the client used ({@code Host} header), so links work through port
  * forwards; the cluster segment is always the real cluster id, even when the request used the alias {@code local}.
- * Topic names need no escaping: Kafka allows only {@code [a-zA-Z0-9._-]}.
+ * Topic names need no escaping: Kafka allows only {@code [a-zA-Z0-9._-]}. Consumer group and consumer ids may hold
+ * any character and are percent-encoded as path segments.
  */
 final class ResourceUrls {
     private final String clusterUrl;
@@ -99,5 +102,54 @@ final class ResourceUrls {
 
     String records(String topic, int partition) {
         return partition(topic, partition) + "/records";
+    }
+
+    String consumerGroups() {
+        return clusterUrl + "/consumer-groups";
+    }
+
+    String consumerGroup(String group) {
+        return consumerGroups() + "/" + segment(group);
+    }
+
+    String consumerGroupCrn(String group) {
+        return clusterCrn + "/consumer-group=" + group;
+    }
+
+    String consumers(String group) {
+        return consumerGroup(group) + "/consumers";
+    }
+
+    String consumer(String group, String consumerId) {
+        return consumers(group) + "/" + segment(consumerId);
+    }
+
+    String consumerCrn(String group, String consumerId) {
+        return consumerGroupCrn(group) + "/consumer=" + consumerId;
+    }
+
+    String lags(String group) {
+        return consumerGroup(group) + "/lags";
+    }
+
+    String lag(String group, String topic, int partition) {
+        return lags(group) + "/" + topic + "/partitions/" + partition;
+    }
+
+    String lagCrn(String group, String topic, int partition) {
+        return consumerGroupCrn(group) + "/lag=" + topic + "/partition=" + partition;
+    }
+
+    String lagSummary(String group) {
+        return consumerGroup(group) + "/lag-summary";
+    }
+
+    String lagSummaryCrn(String group) {
+        return consumerGroupCrn(group) + "/lag-summary";
+    }
+
+    /** @return {@code value} percent-encoded as one URL path segment (a space is {@code %20}) */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

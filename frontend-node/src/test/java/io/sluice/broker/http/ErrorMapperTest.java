@@ -3,6 +3,8 @@ package io.sluice.broker.http;
 import com.fasterxml.jackson.core.JsonParseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -27,6 +29,8 @@ class ErrorMapperTest {
     void kafkaExceptionsMapToStatusAndConfluentStyleCodes() {
         assertMapped(new UnknownTopicOrPartitionException("gone"), 404, 40401, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         assertMapped(new TopicExistsException("twice"), 409, 40901, Errors.TOPIC_ALREADY_EXISTS);
+        assertMapped(new GroupIdNotFoundException("who"), 404, 40406, Errors.GROUP_ID_NOT_FOUND);
+        assertMapped(new CoordinatorNotAvailableException("moving"), 503, 50301, Errors.COORDINATOR_NOT_AVAILABLE);
         assertMapped(new RecordTooLargeException("big"), 413, 41301, Errors.MESSAGE_TOO_LARGE);
         assertMapped(new OffsetOutOfRangeException("far"), 416, 41601, Errors.OFFSET_OUT_OF_RANGE);
         assertMapped(new InvalidConfigurationException("bad"), 400, 40002, Errors.INVALID_CONFIG);
