@@ -1,5 +1,6 @@
 package io.sluice.broker.network;
 
+import io.sluice.broker.concurrent.SerialExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.FileRegion;
@@ -51,7 +52,7 @@ public final class KafkaConnectionHandler extends SimpleChannelInboundHandler<By
 
     public KafkaConnectionHandler(ApiDispatcher dispatcher, Executor requestHandlerPool, RequestObserver observer) {
         this.dispatcher = dispatcher;
-        this.serial = new SerialExecutor(requestHandlerPool);
+        this.serial = new SerialExecutor("request", requestHandlerPool);
         this.observer = observer;
     }
 

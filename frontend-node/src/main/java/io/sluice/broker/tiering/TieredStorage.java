@@ -89,22 +89,14 @@ public final class TieredStorage implements AutoCloseable {
                 }
             });
         }
-        AtomicInteger threads = new AtomicInteger();
-        ScheduledExecutorService io = Executors.newScheduledThreadPool(config.copyMaxInflight(), r -> {
-            Thread thread = new Thread(r, "sluice-remote-copy-io-" + brokerId + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService io = Executors.newScheduledThreadPool(config.copyMaxInflight(),
+                daemonThreads("sluice-remote-copy-io-" + brokerId));
         RetryingObjectStore retrying = new RetryingObjectStore(store,
                 new Retrier(RetryPolicy.DEFAULT.withMaxAttempts(4), io));
         SegmentUploader uploader = new SegmentUploader(retrying, metadata, time, io);
         RemoteLogMetrics metrics = new RemoteLogMetrics(registry);
-        AtomicInteger readerThreads = new AtomicInteger();
-        ExecutorService readerExecutor = Executors.newFixedThreadPool(config.readerThreads(), r -> {
-            Thread thread = new Thread(r, "sluice-remote-reader-" + brokerId + "-" + readerThreads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService readerExecutor = Executors.newFixedThreadPool(config.readerThreads(),
+                daemonThreads("sluice-remote-reader-" + brokerId));
         // reads retry briefly: a consumer waiting on a fetch would rather get an error it retries itself
         RetryingObjectStore readStore = new RetryingObjectStore(store,
                 new Retrier(RetryPolicy.DEFAULT.withMaxAttempts(3), io));
@@ -117,6 +109,16 @@ public final class TieredStorage implements AutoCloseable {
                 new OrphanCollector(retrying, metadata, time, OrphanCollector.DEFAULT_MIN_AGE), isController);
         manager.start();
         return Optional.of(new TieredStorage(store, io, readerExecutor, reader, reads, manager, metrics));
+    }
+
+    /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ... */
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Reads of remote storage: replay fetches, ListOffsets by timestamp, leader epochs of tiered offsets. */

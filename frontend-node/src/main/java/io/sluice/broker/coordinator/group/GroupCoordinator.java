@@ -1,5 +1,6 @@
 package io.sluice.broker.coordinator.group;
 
+import io.sluice.broker.concurrent.SerialExecutor;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResultCollection;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -70,7 +71,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private final GroupCoordinatorConfig config;
     private final Time time;
-    private final GroupEventLoop loop;
+    private final SerialExecutor loop;
     private final Rebalancer rebalancer;
     private final GroupTimer timer;
     private final GroupRegistry groups;
@@ -113,7 +114,7 @@ public final class GroupCoordinator implements AutoCloseable {
                      Function<Executor, GroupTimer> timerFactory) {
         this.config = config;
         this.time = time;
-        this.loop = new GroupEventLoop(executor);
+        this.loop = new SerialExecutor("group coordinator", executor);
         this.timer = timerFactory.apply(loop);
         this.groups = new GroupRegistry(time);
         this.access = new GroupAccess(ownership);

@@ -1,5 +1,6 @@
 package io.sluice.broker.coordinator.group;
 
+import io.sluice.storage.ManualTime;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.message.JoinGroupResponseData;

@@ -1,5 +1,6 @@
 package io.sluice.broker.coordinator.group;
 
+import io.sluice.storage.ManualTime;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;

@@ -1,5 +1,7 @@
 package io.sluice.broker.coordinator.group;
 
+import io.sluice.storage.ManualTime;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

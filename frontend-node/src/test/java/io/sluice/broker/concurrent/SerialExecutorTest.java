@@ -1,4 +1,4 @@
-package io.sluice.broker.coordinator.group;
+package io.sluice.broker.concurrent;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GroupEventLoopTest {
+class SerialExecutorTest {
     @Test
     void aTaskSubmittedFromInsideATaskRunsAfterIt() {
-        GroupEventLoop loop = new GroupEventLoop(Runnable::run);
+        SerialExecutor loop = new SerialExecutor("test", Runnable::run);
         List<String> order = new ArrayList<>();
 
         loop.execute(() -> {
@@ -29,7 +29,7 @@ class GroupEventLoopTest {
 
     @Test
     void aFailingTaskDoesNotStopTheLoop() {
-        GroupEventLoop loop = new GroupEventLoop(Runnable::run);
+        SerialExecutor loop = new SerialExecutor("test", Runnable::run);
         List<String> order = new ArrayList<>();
 
         loop.execute(() -> {
@@ -43,7 +43,7 @@ class GroupEventLoopTest {
     @Test
     void tasksFromManyThreadsNeverOverlap() throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        GroupEventLoop loop = new GroupEventLoop(pool);
+        SerialExecutor loop = new SerialExecutor("test", pool);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(2_000);
