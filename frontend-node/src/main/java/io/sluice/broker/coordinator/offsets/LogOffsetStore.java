@@ -28,11 +28,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -57,12 +59,20 @@ import java.util.function.Predicate;
  *       offset ({@link OffsetsPartitionReader}), its groups' stored metadata handed to the group load listener
  *       ({@code GroupCoordinator::onLoaded}) and only then is the partition's loading over; a partition no longer led
  *       is dropped and the resignation listener told to drop its groups.</li>
+ *   <li><b>Size</b>: Sluice has no log compaction, so {@link #refreshOwnership()} also bounds each loaded
+ *       partition: when it holds more than {@code max(offsets.snapshot.min.records, 4 × live keys)} records
+ *       (live keys: committed offsets in memory plus groups with stored metadata at the last load or snapshot), a
+ *       snapshot of its committed state is appended and the log start offset moved past what it covers
+ *       ({@link OffsetsSnapshotWriter}); the retention run then deletes the old segments. A snapshot does not
+ *       change the in-memory copy.</li>
  * </ul>
  * Reads answer from memory. Thread-safe.
  */
 public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, GroupOwnership {
     private static final Logger LOG = LoggerFactory.getLogger(LogOffsetStore.class);
     private static final long HANDOFF_TIMEOUT_MS = 30_000;
+    /** After a failed snapshot, the loader waits this long before trying that partition again, milliseconds. */
+    private static final long SNAPSHOT_RETRY_BACKOFF_MS = 10_000;
 
     private final OffsetsTopic topic;
     private final ReplicaManager replicaManager;
@@ -70,12 +80,26 @@ public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, Gr
     private final long commitTimeoutMs;
     private final Map<Integer, LoadedPartition> loaded = new ConcurrentHashMap<>();
     private final Set<Integer> loading = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> snapshotting = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Long> snapshotRetryAtMs = new ConcurrentHashMap<>();
+    private final OffsetsSnapshotWriter snapshots;
     private volatile Consumer<Predicate<String>> onResigned = groups -> { };
     private volatile Function<Collection<GroupMetadata>, ? extends CompletionStage<?>> onLoaded =
             groups -> CompletableFuture.completedFuture(null);
 
-    /** A loaded offsets partition: its leader epoch when loaded, and group → partition → committed offset. */
-    private record LoadedPartition(int leaderEpoch, Map<String, Map<TopicPartition, CommittedOffset>> groups) {
+    /**
+     * A loaded offsets partition: its leader epoch when loaded, group → partition → committed offset, and how many
+     * groups had stored metadata at the last load or snapshot (for the snapshot trigger).
+     */
+    private record LoadedPartition(int leaderEpoch, Map<String, Map<TopicPartition, CommittedOffset>> groups,
+                                   AtomicInteger storedGroups) {
+        int liveEntries() {
+            int entries = storedGroups.get();
+            for (Map<TopicPartition, CommittedOffset> offsets : groups.values()) {
+                entries += offsets.size();
+            }
+            return entries;
+        }
     }
 
     /**
@@ -86,6 +110,7 @@ public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, Gr
         this.replicaManager = replicaManager;
         this.time = time;
         this.commitTimeoutMs = commitTimeoutMs;
+        this.snapshots = new OffsetsSnapshotWriter(replicaManager, time, commitTimeoutMs);
     }
 
     /** Where to report groups this broker stopped coordinating ({@code GroupCoordinator::onResigned}). */
@@ -121,9 +146,10 @@ public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, Gr
     }
 
     /**
-     * Loads offsets partitions this broker has become the leader of and drops those it no longer leads. Blocking
-     * (reads logs, waits for the group load listener): call it from a dedicated thread, e.g. every few hundred
-     * milliseconds.
+     * Loads offsets partitions this broker has become the leader of and drops those it no longer leads, then writes
+     * a snapshot of each loaded partition whose log is due one ({@link #snapshotIfDue}, waiting for it). Blocking
+     * (reads logs, waits for the group load listener and for snapshot appends): call it from a dedicated thread,
+     * e.g. every few hundred milliseconds.
      */
     public void refreshOwnership() {
         Set<Integer> led = new HashSet<>();
@@ -147,6 +173,66 @@ public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, Gr
                 resign(p);
             }
         }
+        for (Integer p : Set.copyOf(loaded.keySet())) {
+            awaitSnapshot(p);
+        }
+    }
+
+    private void awaitSnapshot(int p) {
+        if (time.milliseconds() < snapshotRetryAtMs.getOrDefault(p, Long.MIN_VALUE)) {
+            return;
+        }
+        try {
+            snapshotIfDue(p).get(commitTimeoutMs + HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            snapshotRetryAtMs.remove(p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause() != null ? e.getCause() : e;
+            snapshotRetryAtMs.put(p, time.milliseconds() + SNAPSHOT_RETRY_BACKOFF_MS);
+            LOG.warn("snapshot of {}-{} failed; the log start offset is unchanged, retrying in {} ms: {}",
+                    OffsetsTopic.NAME, p, SNAPSHOT_RETRY_BACKOFF_MS, cause.toString());
+        }
+    }
+
+    /**
+     * Writes a snapshot of offsets partition {@code p} if this broker leads and has loaded it, no snapshot of it is
+     * in progress, and it holds more than {@code max(offsets.snapshot.min.records, 4 × live keys)} records
+     * ({@link OffsetsSnapshotWriter#due}); logs one INFO line per snapshot.
+     *
+     * @return the snapshot's result once the log start offset moved, empty at once if none was due or possible;
+     *         fails as {@link OffsetsSnapshotWriter#write} does
+     */
+    CompletableFuture<Optional<OffsetsSnapshotWriter.Result>> snapshotIfDue(int p) {
+        LoadedPartition state = loaded.get(p);
+        Optional<Partition> partition = replicaManager.partition(new TopicPartition(OffsetsTopic.NAME, p))
+                .filter(Partition::isLeader)
+                .filter(led -> state != null && led.state().leaderEpoch() == state.leaderEpoch());
+        if (partition.isEmpty() || !OffsetsSnapshotWriter.due(partition.get().logEndOffset()
+                - partition.get().logStartOffset(), state.liveEntries(), topic.snapshotMinRecords())) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (!snapshotting.add(p)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        CompletableFuture<Optional<OffsetsSnapshotWriter.Result>> written;
+        try {
+            written = snapshots.write(partition.get());
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        return written.whenComplete((result, error) -> {
+            snapshotting.remove(p);
+            if (result != null) {
+                result.ifPresent(r -> {
+                    state.storedGroups().set(r.liveGroups());
+                    LOG.info("snapshot of {}: records {} -> {}, log start offset (cut) {}, {} snapshot records, "
+                                    + "{} ms", r.partition(), r.recordsBefore(), r.recordsAfter(), r.cut(),
+                            r.snapshotRecords(), r.durationMs());
+                });
+            }
+        });
     }
 
     private void resign(int p) {
@@ -162,7 +248,7 @@ public final class LogOffsetStore implements OffsetStore, GroupMetadataStore, Gr
         LoadedPartition state = null;
         try {
             OffsetsPartitionReader.Contents contents = OffsetsPartitionReader.read(partition.log());
-            state = new LoadedPartition(epoch, contents.offsets());
+            state = new LoadedPartition(epoch, contents.offsets(), new AtomicInteger(contents.groups().size()));
             loaded.put(p, state);
             onLoaded.apply(contents.groups().values()).toCompletableFuture()
                     .get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);

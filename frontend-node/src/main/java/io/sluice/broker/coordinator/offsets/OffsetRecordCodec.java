@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The records Sluice writes to {@code __consumer_offsets}, with a JSON key and value (format version 1; readers skip
@@ -35,7 +36,13 @@ import java.util.Optional;
  * </pre></li>
  * </ul>
  *
- * Kafka's own binary records are not used: no Kafka tool reads this topic's records, and JSON keeps them
+ * <p><b>Snapshot records</b> ({@code OffsetsSnapshotWriter}): a value may carry the optional field {@code "at"}, the
+ * log offset of the record it copies (the format stays version 1; a reader that does not know the field ignores it).
+ * A record's <i>source offset</i> is its {@code at} when present, else its own log offset; a loader applies a record
+ * only if its source offset is at least that of what it already holds for the key ({@link OffsetsPartitionReader}).
+ * Tombstones never carry {@code at}: a snapshot copies only live keys.
+ *
+ * <p>Kafka's own binary records are not used: no Kafka tool reads this topic's records, and JSON keeps them
  * inspectable with {@code kafka-console-consumer}.
  */
 final class OffsetRecordCodec {
@@ -44,19 +51,35 @@ final class OffsetRecordCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OFFSET_TYPE = "offset";
     private static final String GROUP_TYPE = "group";
+    private static final String AT = "at";
 
     /** A decoded record of {@code __consumer_offsets}. */
     sealed interface CoordinatorRecord permits OffsetRecord, GroupRecord {
         String groupId();
+
+        /** The {@code at} field of a snapshot record: the log offset of the record it copies; empty otherwise. */
+        OptionalLong at();
+
+        /** @return this record's source offset, given the log offset it was read at */
+        default long sourceOffset(long logOffset) {
+            return at().orElse(logOffset);
+        }
     }
 
     /** The committed offset of (group, partition), or empty for a tombstone. */
-    record OffsetRecord(String groupId, TopicPartition partition, Optional<CommittedOffset> offset)
+    record OffsetRecord(String groupId, TopicPartition partition, Optional<CommittedOffset> offset, OptionalLong at)
             implements CoordinatorRecord {
+        OffsetRecord(String groupId, TopicPartition partition, Optional<CommittedOffset> offset) {
+            this(groupId, partition, offset, OptionalLong.empty());
+        }
     }
 
     /** The group's metadata, or empty for a tombstone (the group was deleted). */
-    record GroupRecord(String groupId, Optional<GroupMetadata> metadata) implements CoordinatorRecord {
+    record GroupRecord(String groupId, Optional<GroupMetadata> metadata, OptionalLong at)
+            implements CoordinatorRecord {
+        GroupRecord(String groupId, Optional<GroupMetadata> metadata) {
+            this(groupId, metadata, OptionalLong.empty());
+        }
     }
 
     private OffsetRecordCodec() {
@@ -69,9 +92,17 @@ final class OffsetRecordCodec {
     }
 
     static byte[] value(CommittedOffset offset) {
+        return value(offset, OptionalLong.empty());
+    }
+
+    /**
+     * @param at for a snapshot record, the log offset of the record it copies
+     */
+    static byte[] value(CommittedOffset offset, OptionalLong at) {
         ObjectNode value = JSON.createObjectNode().put("v", VERSION).put("offset", offset.offset())
                 .put("leaderEpoch", offset.leaderEpoch()).put("metadata", offset.metadata())
                 .put("commitTimestamp", offset.commitTimestampMs());
+        at.ifPresent(a -> value.put(AT, a));
         return bytes(value);
     }
 
@@ -82,7 +113,17 @@ final class OffsetRecordCodec {
 
     /** @return the value of a group metadata record */
     static byte[] groupValue(GroupMetadata group) {
-        return bytes(GroupMetadataJson.encode(JSON, group));
+        return groupValue(group, OptionalLong.empty());
+    }
+
+    /**
+     * @param at for a snapshot record, the log offset of the record it copies
+     * @return the value of a group metadata record
+     */
+    static byte[] groupValue(GroupMetadata group, OptionalLong at) {
+        ObjectNode value = GroupMetadataJson.encode(JSON, group);
+        at.ifPresent(a -> value.put(AT, a));
+        return bytes(value);
     }
 
     /**
@@ -107,7 +148,7 @@ final class OffsetRecordCodec {
             return switch (type) {
                 case OFFSET_TYPE -> Optional.of(offsetRecord(group, k, v));
                 case GROUP_TYPE -> Optional.of(new GroupRecord(group,
-                        v == null ? Optional.empty() : Optional.of(GroupMetadataJson.decode(group, v))));
+                        v == null ? Optional.empty() : Optional.of(GroupMetadataJson.decode(group, v)), at(v)));
                 default -> Optional.empty();
             };
         } catch (IOException | IllegalArgumentException e) {
@@ -122,7 +163,20 @@ final class OffsetRecordCodec {
             return new OffsetRecord(group, tp, Optional.empty());
         }
         return new OffsetRecord(group, tp, Optional.of(new CommittedOffset(v.path("offset").asLong(),
-                v.path("leaderEpoch").asInt(-1), v.path("metadata").asText(""), v.path("commitTimestamp").asLong())));
+                v.path("leaderEpoch").asInt(-1), v.path("metadata").asText(""), v.path("commitTimestamp").asLong())),
+                at(v));
+    }
+
+    /** @throws IllegalArgumentException if {@code at} is present but not a non-negative integer */
+    private static OptionalLong at(JsonNode value) {
+        JsonNode at = value == null ? null : value.get(AT);
+        if (at == null || at.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!at.canConvertToLong() || !at.isIntegralNumber() || at.asLong() < 0) {
+            throw new IllegalArgumentException("field " + AT + " is not a log offset: " + at);
+        }
+        return OptionalLong.of(at.asLong());
     }
 
     private static byte[] bytes(JsonNode node) {

@@ -2,23 +2,21 @@ package io.sluice.broker.coordinator.offsets;
 
 import io.sluice.broker.coordinator.group.CommittedOffset;
 import io.sluice.broker.coordinator.group.GroupMetadata;
-import io.sluice.broker.coordinator.offsets.OffsetRecordCodec.GroupRecord;
-import io.sluice.broker.coordinator.offsets.OffsetRecordCodec.OffsetRecord;
+import io.sluice.broker.coordinator.offsets.OffsetsReplay.OffsetKey;
 import io.sluice.storage.log.FetchDataInfo;
 import io.sluice.storage.log.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Replays one {@code __consumer_offsets} partition from its log start offset to its log end offset (Kafka's
- * coordinator load): the last record per key wins and tombstones delete, giving every group's committed offsets and
- * the last stored metadata of every group that was not deleted. Records of unknown types or versions are skipped.
- * Blocking (reads the log); not thread-safe, one call per load.
+ * Replays one {@code __consumer_offsets} partition from its log start offset (Kafka's coordinator load): per key,
+ * the record with the highest source offset wins ({@link OffsetsReplay}: a normal record's own offset, a snapshot
+ * record's {@code "at"}; among records of equal source offset the later one in the log) and tombstones delete, giving
+ * every group's committed offsets and the last stored metadata of every group that was not deleted. Records of
+ * unknown types or versions are skipped. Blocking (reads the log); not thread-safe, one call per load.
  */
 final class OffsetsPartitionReader {
     private static final int READ_BYTES = 1 << 20;
@@ -26,61 +24,58 @@ final class OffsetsPartitionReader {
     /**
      * What a partition holds.
      *
-     * @param offsets committed offsets: group → partition → offset (mutable, concurrent maps: they become the live
-     *                in-memory copy)
-     * @param groups  each group's last stored metadata
-     * @param records how many records were read
+     * @param offsets       committed offsets: group → partition → offset (mutable, concurrent maps: they become the
+     *                      live in-memory copy)
+     * @param groups        each group's last stored metadata
+     * @param records       how many records were read
+     * @param offsetSources the source offset (log offset of the record that set it) of every live committed offset
+     * @param groupSources  the source offset of every live group's metadata
      */
     record Contents(Map<String, Map<TopicPartition, CommittedOffset>> offsets, Map<String, GroupMetadata> groups,
-                    int records) {
+                    int records, Map<OffsetKey, Long> offsetSources, Map<String, Long> groupSources) {
+
+        /** @return how many keys are live: committed offsets plus groups with metadata */
+        int liveEntries() {
+            return offsetSources.size() + groupSources.size();
+        }
     }
 
     private OffsetsPartitionReader() {
     }
 
+    /** Replays {@code [log start offset, log end offset)}. */
     static Contents read(PartitionLog log) {
-        Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
-        Map<String, GroupMetadata> groups = new HashMap<>();
+        return read(log, log.logEndOffset());
+    }
+
+    /**
+     * Replays {@code [log start offset, endOffset)}; with {@code endOffset} = the high watermark, exactly the
+     * committed records.
+     *
+     * @param endOffset exclusive; at most the log end offset
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException if the log start offset moved past the
+     *         reading position meanwhile
+     */
+    static Contents read(PartitionLog log, long endOffset) {
+        OffsetsReplay replay = new OffsetsReplay();
         long offset = log.logStartOffset();
-        long end = log.logEndOffset();
-        int records = 0;
-        while (offset < end) {
-            FetchDataInfo data = log.read(offset, READ_BYTES, end, true);
+        while (offset < endOffset) {
+            FetchDataInfo data = log.read(offset, READ_BYTES, endOffset, true);
             if (data.isEmpty()) {
                 break;
             }
             for (RecordBatch batch : data.records().batches()) {
                 for (Record record : batch) {
-                    if (record.offset() < offset) {
+                    if (record.offset() < offset || record.offset() >= endOffset) {
                         continue;
                     }
-                    records++;
-                    OffsetRecordCodec.decode(record.key(), record.value()).ifPresent(decoded -> {
-                        if (decoded instanceof OffsetRecord r) {
-                            applyOffset(offsets, r);
-                        } else if (decoded instanceof GroupRecord r) {
-                            r.metadata().ifPresentOrElse(metadata -> groups.put(r.groupId(), metadata),
-                                    () -> groups.remove(r.groupId()));
-                        }
-                    });
+                    replay.countRecord();
+                    OffsetRecordCodec.decode(record.key(), record.value())
+                            .ifPresent(decoded -> replay.apply(decoded, record.offset()));
                 }
                 offset = batch.nextOffset();
             }
         }
-        return new Contents(offsets, groups, records);
-    }
-
-    private static void applyOffset(Map<String, Map<TopicPartition, CommittedOffset>> groups, OffsetRecord r) {
-        if (r.offset().isPresent()) {
-            groups.computeIfAbsent(r.groupId(), g -> new ConcurrentHashMap<>()).put(r.partition(), r.offset().get());
-            return;
-        }
-        Map<TopicPartition, CommittedOffset> offsets = groups.get(r.groupId());
-        if (offsets != null) {
-            offsets.remove(r.partition());
-            if (offsets.isEmpty()) {
-                groups.remove(r.groupId());
-            }
-        }
+        return replay.contents();
     }
 }

@@ -27,6 +27,11 @@ import java.util.function.Supplier;
  * topic is created, so a one-broker dev cluster works), {@code offsets.topic.segment.bytes} (default 100 MiB). The
  * topic has {@code cleanup.policy=compact}, {@code retention.ms=-1} and {@code remote.storage.enable=false}.
  *
+ * <p>Sluice does not compact logs; instead the coordinator bounds each partition with snapshots
+ * ({@code OffsetsSnapshotWriter}): {@code offsets.snapshot.min.records} (Sluice's own setting, default 10000, at
+ * least 1) is the fewest records a partition holds before a snapshot is written; a snapshot is due when the
+ * partition holds more than {@code max(offsets.snapshot.min.records, 4 × its live keys)} records.
+ *
  * <p>Created on first use (FindCoordinator for a group), as Kafka does.
  */
 public final class OffsetsTopic {
@@ -34,10 +39,13 @@ public final class OffsetsTopic {
     public static final String NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String SNAPSHOT_MIN_RECORDS = "offsets.snapshot.min.records";
+    public static final long DEFAULT_SNAPSHOT_MIN_RECORDS = 10_000;
 
     private final int partitions;
     private final short replicationFactor;
     private final int segmentBytes;
+    private final long snapshotMinRecords;
     private final TopicAdmin admin;
     private final Supplier<MetadataImage> image;
 
@@ -48,9 +56,11 @@ public final class OffsetsTopic {
         this.partitions = Integer.parseInt(brokerSettings.getOrDefault(NUM_PARTITIONS, "50"));
         this.replicationFactor = Short.parseShort(brokerSettings.getOrDefault(REPLICATION_FACTOR, "3"));
         this.segmentBytes = Integer.parseInt(brokerSettings.getOrDefault(SEGMENT_BYTES, Integer.toString(100 << 20)));
-        if (partitions < 1 || replicationFactor < 1) {
-            throw new org.apache.kafka.common.config.ConfigException(NUM_PARTITIONS + " and " + REPLICATION_FACTOR
-                    + " must be at least 1");
+        this.snapshotMinRecords = Long.parseLong(brokerSettings.getOrDefault(SNAPSHOT_MIN_RECORDS,
+                Long.toString(DEFAULT_SNAPSHOT_MIN_RECORDS)));
+        if (partitions < 1 || replicationFactor < 1 || snapshotMinRecords < 1) {
+            throw new org.apache.kafka.common.config.ConfigException(NUM_PARTITIONS + ", " + REPLICATION_FACTOR
+                    + " and " + SNAPSHOT_MIN_RECORDS + " must be at least 1");
         }
         this.admin = admin;
         this.image = image;
@@ -64,6 +74,11 @@ public final class OffsetsTopic {
     public int partitionFor(String groupId) {
         int count = image.get().topic(NAME).map(TopicMetadata::partitionCount).orElse(partitions);
         return Utils.abs(groupId.hashCode()) % count;
+    }
+
+    /** {@code offsets.snapshot.min.records}: the fewest records a partition holds before a snapshot is written. */
+    public long snapshotMinRecords() {
+        return snapshotMinRecords;
     }
 
     /** The topic as the metadata cache sees it, if created. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,6 +107,35 @@ class OffsetRecordCodecTest {
                 .contains(new OffsetRecord("orders-app", tp, Optional.of(offset)));
         assertThat(decode(OffsetRecordCodec.key("orders-app", tp), null))
                 .contains(new OffsetRecord("orders-app", tp, Optional.empty()));
+    }
+
+    @Test
+    void snapshotRecordsCarryTheOffsetOfTheRecordTheyCopy() throws Exception {
+        TopicPartition tp = new TopicPartition("orders", 3);
+        CommittedOffset offset = new CommittedOffset(1042, 5, "m", 1_700_000_000_000L);
+
+        byte[] value = OffsetRecordCodec.value(offset, OptionalLong.of(77));
+        byte[] groupValue = OffsetRecordCodec.groupValue(stableGroup(), OptionalLong.of(78));
+
+        assertThat(JSON.readTree(value).get("at").asLong()).isEqualTo(77);
+        assertThat(JSON.readTree(value).get("v").asInt()).isEqualTo(1);
+        OffsetRecord record = (OffsetRecord) decode(OffsetRecordCodec.key("orders-app", tp), value).orElseThrow();
+        assertThat(record).isEqualTo(new OffsetRecord("orders-app", tp, Optional.of(offset), OptionalLong.of(77)));
+        assertThat(record.sourceOffset(500)).isEqualTo(77);
+        GroupRecord group = (GroupRecord) decode(OffsetRecordCodec.groupKey("orders-app"), groupValue).orElseThrow();
+        assertThat(group.metadata()).contains(stableGroup());
+        assertThat(group.sourceOffset(500)).isEqualTo(78);
+        // a normal record's source offset is its own log offset
+        assertThat(decode(OffsetRecordCodec.key("orders-app", tp), OffsetRecordCodec.value(offset)).orElseThrow()
+                .sourceOffset(500)).isEqualTo(500);
+        assertThat(JSON.readTree(OffsetRecordCodec.value(offset)).has("at")).isFalse();
+    }
+
+    @Test
+    void aMalformedAtIsSkipped() {
+        byte[] key = OffsetRecordCodec.key("g", new TopicPartition("t", 0));
+        assertThat(decode(key, "{\"v\":1,\"offset\":1,\"at\":-3}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(decode(key, "{\"v\":1,\"offset\":1,\"at\":\"x\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test

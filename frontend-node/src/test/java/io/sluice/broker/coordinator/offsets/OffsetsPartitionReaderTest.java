@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -106,6 +107,69 @@ class OffsetsPartitionReaderTest {
         assertThat(contents.records()).isEqualTo(1);
         assertThat(contents.offsets()).isEmpty();
         assertThat(contents.groups()).isEqualTo(Map.of("a", generation("a", 2)));
+    }
+
+    private static SimpleRecord snapshotOffset(String group, TopicPartition tp, long offset, long at) {
+        return new SimpleRecord(0L, OffsetRecordCodec.key(group, tp),
+                OffsetRecordCodec.value(new CommittedOffset(offset, 1, "", 0L), OptionalLong.of(at)));
+    }
+
+    private static SimpleRecord snapshotGroup(GroupMetadata metadata, long at) {
+        return new SimpleRecord(0L, OffsetRecordCodec.groupKey(metadata.groupId()),
+                OffsetRecordCodec.groupValue(metadata, OptionalLong.of(at)));
+    }
+
+    @Test
+    void anOlderSnapshotRecordNeverOverridesANewerRecordOrTombstone() {
+        // offsets 0..4: the records a snapshot copied, then commits that were in flight when it was cut at 2
+        append(offset("a", ORDERS_0, 5), group(generation("a", 1)));
+        append(offset("a", ORDERS_0, 9),
+                new SimpleRecord(0L, OffsetRecordCodec.key("a", ORDERS_1), null),
+                new SimpleRecord(0L, OffsetRecordCodec.groupKey("b"), null));
+        log.roll();
+        // offsets 5..: snapshot records of an older state (cut at 2), each with the offset of the record it copies
+        append(snapshotOffset("a", ORDERS_0, 5, 0), snapshotOffset("a", ORDERS_1, 3, 1), snapshotGroup(generation("a", 1), 1),
+                snapshotGroup(generation("b", 4), 1));
+
+        OffsetsPartitionReader.Contents contents = OffsetsPartitionReader.read(log);
+
+        assertThat(contents.offsets()).containsOnlyKeys("a");
+        assertThat(contents.offsets().get("a")).containsOnlyKeys(ORDERS_0);
+        assertThat(contents.offsets().get("a").get(ORDERS_0).offset()).isEqualTo(9);
+        assertThat(contents.groups()).isEqualTo(Map.of("a", generation("a", 1)));
+        assertThat(contents.offsetSources()).containsExactlyEntriesOf(
+                Map.of(new OffsetsReplay.OffsetKey("a", ORDERS_0), 2L));
+        assertThat(contents.groupSources()).isEqualTo(Map.of("a", 1L));
+    }
+
+    @Test
+    void aSnapshotRecordAppliesWhenItIsTheNewestSourceAndKeepsItsSourceOffset() {
+        log.truncateFullyAndStartAt(50);
+        append(snapshotOffset("a", ORDERS_0, 7, 40), snapshotGroup(generation("a", 3), 41),
+                snapshotOffset("a", ORDERS_1, 2, 12));
+        append(offset("a", ORDERS_1, 8));
+
+        OffsetsPartitionReader.Contents contents = OffsetsPartitionReader.read(log);
+
+        assertThat(contents.offsets().get("a").get(ORDERS_0).offset()).isEqualTo(7);
+        assertThat(contents.offsets().get("a").get(ORDERS_1).offset()).isEqualTo(8);
+        assertThat(contents.groups()).isEqualTo(Map.of("a", generation("a", 3)));
+        // a newer snapshot copies these with the original source offsets, not where it read them
+        assertThat(contents.offsetSources()).isEqualTo(Map.of(new OffsetsReplay.OffsetKey("a", ORDERS_0), 40L,
+                new OffsetsReplay.OffsetKey("a", ORDERS_1), 53L));
+        assertThat(contents.groupSources()).isEqualTo(Map.of("a", 41L));
+    }
+
+    @Test
+    void readingUpToTheHighWatermarkSeesOnlyCommittedRecords() {
+        append(offset("a", ORDERS_0, 5));
+        append(offset("a", ORDERS_0, 6), group(generation("a", 1)));
+
+        OffsetsPartitionReader.Contents contents = OffsetsPartitionReader.read(log, 1);
+
+        assertThat(contents.records()).isEqualTo(1);
+        assertThat(contents.offsets().get("a").get(ORDERS_0).offset()).isEqualTo(5);
+        assertThat(contents.groups()).isEmpty();
     }
 
     @Test
