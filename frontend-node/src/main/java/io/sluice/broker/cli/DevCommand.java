@@ -46,6 +46,11 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--broker-heap", defaultValue = "1g", description = "each broker's -Xmx (default: ${DEFAULT-VALUE})")
     private String brokerHeap;
 
+    @Option(names = {"-D", "--broker-property"}, paramLabel = "KEY=VALUE",
+            description = "a broker setting for every broker (Kafka's names), e.g. -D log.retention.check.interval.ms=10000; "
+                    + "repeatable; overrides the dev defaults")
+    Map<String, String> brokerProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--s3-endpoint", description = "S3-compatible store for tiered storage (MinIO, AWS S3); default: an "
             + "embedded S3Proxy under the data dir on 127.0.0.1:9000. Credentials: AWS_ACCESS_KEY_ID, "
             + "AWS_SECRET_ACCESS_KEY, AWS_REGION")
@@ -162,6 +167,7 @@ final class DevCommand implements Callable<Integer> {
         props.setProperty("min.insync.replicas", brokers >= 3 ? "2" : "1");
         props.setProperty("controller.lease.ttl.ms", "6000");
         props.putAll(s3Settings);
+        props.putAll(brokerProperties);
         Path file = brokerDir.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             props.store(writer, "written by sluice dev; edited values are overwritten on the next start");
