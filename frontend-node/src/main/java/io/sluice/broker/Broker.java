@@ -155,7 +155,7 @@ public final class Broker implements AutoCloseable {
                 Time.SYSTEM, () -> cache.image().controllerId() == nodeId);
         tieredStorage.ifPresent(t -> {
             closeables.add(0, t);
-            replicaManager.setRemoteLogReader(t.remoteReads()::read);
+            replicaManager.setRemoteLogReader(t.consumerFetches());
             fetchers.setRemoteLeaderEpochs(t.remoteReads()::leaderEpochsBefore);
         });
         reconciler.reconcile(cache.image());

@@ -20,6 +20,8 @@ import java.util.Set;
  *   <li>{@code remote.log.manager.copy.max.inflight} (Sluice, default 2): segment uploads in flight per broker.</li>
  *   <li>{@code remote.log.manager.copy.max.bytes.per.second} (KIP-956, default unlimited): upload rate of this
  *       broker; a new upload starts only once the bytes already started fit in the rate.</li>
+ *   <li>{@code remote.log.manager.fetch.max.bytes.per.second} (KIP-956, default unlimited): bytes per second this
+ *       broker reads from remote storage for consumers; reads over it are delayed.</li>
  *   <li>{@code sluice.remote.orphan.collection.interval.ms} (default 600000): how often each leader scans its
  *       partition's objects for orphans (the controller: deleted topics' data).</li>
  *   <li>Remote reads: {@code remote.log.reader.threads} (KIP-405, default 10; here threads for CPU work of remote
@@ -39,6 +41,8 @@ import java.util.Set;
  * @param copyMaxInflight    {@code remote.log.manager.copy.max.inflight}, &ge; 1
  * @param copyMaxBytesPerSecond {@code remote.log.manager.copy.max.bytes.per.second} (KIP-956), bytes/s, &gt; 0;
  *                           {@link Long#MAX_VALUE} = unthrottled
+ * @param fetchMaxBytesPerSecond {@code remote.log.manager.fetch.max.bytes.per.second} (KIP-956), bytes/s, &gt; 0;
+ *                           {@link Long#MAX_VALUE} = unthrottled
  * @param orphanCollectionIntervalMs {@code sluice.remote.orphan.collection.interval.ms}, ms, &gt; 0
  * @param readerThreads      {@code remote.log.reader.threads}, &ge; 1
  * @param indexCacheBytes    {@code remote.log.index.file.cache.total.size.bytes}, bytes, &ge; 0
@@ -48,7 +52,7 @@ import java.util.Set;
  * @param s3                 the object store; present iff {@code enabled}
  */
 public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int copyMaxInflight,
-                                     long copyMaxBytesPerSecond,
+                                     long copyMaxBytesPerSecond, long fetchMaxBytesPerSecond,
                                      long orphanCollectionIntervalMs, int readerThreads, long indexCacheBytes,
                                      long fetchCacheBytes, int fetchChunkBytes, int fetchReadAheadChunks,
                                      Optional<S3Config> s3) {
@@ -57,6 +61,7 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
     public static final String TASK_INTERVAL_MS = "remote.log.manager.task.interval.ms";
     public static final String COPY_MAX_INFLIGHT = "remote.log.manager.copy.max.inflight";
     public static final String COPY_MAX_BYTES_PER_SECOND = "remote.log.manager.copy.max.bytes.per.second";
+    public static final String FETCH_MAX_BYTES_PER_SECOND = "remote.log.manager.fetch.max.bytes.per.second";
     public static final String ORPHAN_COLLECTION_INTERVAL_MS = "sluice.remote.orphan.collection.interval.ms";
     public static final String READER_THREADS = "remote.log.reader.threads";
     public static final String INDEX_CACHE_BYTES = "remote.log.index.file.cache.total.size.bytes";
@@ -73,7 +78,7 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
 
     /** Every setting this class reads (for the broker's known-keys check). */
     public static final Set<String> KEYS = Set.of(REMOTE_LOG_STORAGE_SYSTEM_ENABLE, TASK_INTERVAL_MS,
-            COPY_MAX_INFLIGHT, COPY_MAX_BYTES_PER_SECOND, ORPHAN_COLLECTION_INTERVAL_MS, READER_THREADS, INDEX_CACHE_BYTES, FETCH_CACHE_BYTES,
+            COPY_MAX_INFLIGHT, COPY_MAX_BYTES_PER_SECOND, FETCH_MAX_BYTES_PER_SECOND, ORPHAN_COLLECTION_INTERVAL_MS, READER_THREADS, INDEX_CACHE_BYTES, FETCH_CACHE_BYTES,
             FETCH_CHUNK_BYTES, FETCH_READ_AHEAD_CHUNKS, S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_PREFIX, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY,
             S3_SECRET_KEY);
 
@@ -95,6 +100,9 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
         }
         if (copyMaxBytesPerSecond <= 0) {
             throw new ConfigException(COPY_MAX_BYTES_PER_SECOND, copyMaxBytesPerSecond, "must be > 0");
+        }
+        if (fetchMaxBytesPerSecond <= 0) {
+            throw new ConfigException(FETCH_MAX_BYTES_PER_SECOND, fetchMaxBytesPerSecond, "must be > 0");
         }
         if (orphanCollectionIntervalMs <= 0) {
             throw new ConfigException(ORPHAN_COLLECTION_INTERVAL_MS, orphanCollectionIntervalMs, "must be > 0");
@@ -133,6 +141,7 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
         long interval = parseLong(settings, TASK_INTERVAL_MS, DEFAULT_TASK_INTERVAL_MS);
         int inflight = (int) parseLong(settings, COPY_MAX_INFLIGHT, DEFAULT_COPY_MAX_INFLIGHT);
         long copyRate = parseLong(settings, COPY_MAX_BYTES_PER_SECOND, Long.MAX_VALUE);
+        long fetchRate = parseLong(settings, FETCH_MAX_BYTES_PER_SECOND, Long.MAX_VALUE);
         long orphanInterval = parseLong(settings, ORPHAN_COLLECTION_INTERVAL_MS, DEFAULT_ORPHAN_COLLECTION_INTERVAL_MS);
         int readerThreads = (int) parseLong(settings, READER_THREADS, DEFAULT_READER_THREADS);
         long indexCache = parseLong(settings, INDEX_CACHE_BYTES, DEFAULT_INDEX_CACHE_BYTES);
@@ -140,7 +149,7 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
         int chunk = (int) Math.min(Integer.MAX_VALUE, parseLong(settings, FETCH_CHUNK_BYTES, DEFAULT_FETCH_CHUNK_BYTES));
         int readAhead = (int) parseLong(settings, FETCH_READ_AHEAD_CHUNKS, DEFAULT_FETCH_READ_AHEAD_CHUNKS);
         if (!enabled) {
-            return new RemoteLogManagerConfig(false, interval, inflight, copyRate, orphanInterval, readerThreads, indexCache,
+            return new RemoteLogManagerConfig(false, interval, inflight, copyRate, fetchRate, orphanInterval, readerThreads, indexCache,
                     fetchCache, chunk, readAhead, Optional.empty());
         }
         String bucketName = bucket.orElseThrow(() -> new ConfigException(S3_BUCKET + " is required when "
@@ -159,7 +168,7 @@ public record RemoteLogManagerConfig(boolean enabled, long taskIntervalMs, int c
         }
         accessKey.ifPresent(a -> s3.staticCredentials(a, secretKey.get()));
         try {
-            return new RemoteLogManagerConfig(true, interval, inflight, copyRate, orphanInterval, readerThreads, indexCache,
+            return new RemoteLogManagerConfig(true, interval, inflight, copyRate, fetchRate, orphanInterval, readerThreads, indexCache,
                     fetchCache, chunk, readAhead, Optional.of(s3.build()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid sluice.s3.* settings: " + e.getMessage());

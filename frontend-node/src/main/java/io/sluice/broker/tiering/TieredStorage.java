@@ -2,6 +2,7 @@ package io.sluice.broker.tiering;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.broker.partition.Partition;
+import io.sluice.broker.partition.RemoteLogReadFunction;
 import io.sluice.metadata.MetadataStore;
 import io.sluice.metadata.config.EffectiveTopicConfig;
 import io.sluice.tiering.objectstore.Retrier;
@@ -46,17 +47,20 @@ public final class TieredStorage implements AutoCloseable {
     private final ExecutorService readerExecutor;
     private final RemoteLogReader reader;
     private final RemoteReads remoteReads;
+    private final RemoteLogReadFunction consumerFetches;
     private final RemoteLogManager remoteLogManager;
     private final RemoteLogMetrics metrics;
 
     private TieredStorage(S3ObjectStore objectStore, ExecutorService ioExecutor, ExecutorService readerExecutor,
                           RemoteLogReader reader, RemoteReads remoteReads, RemoteLogManager remoteLogManager,
-                          RemoteLogMetrics metrics) {
+                          RemoteLogMetrics metrics, long fetchMaxBytesPerSecond) {
         this.objectStore = objectStore;
         this.ioExecutor = ioExecutor;
         this.readerExecutor = readerExecutor;
         this.reader = reader;
         this.remoteReads = remoteReads;
+        this.consumerFetches = fetchMaxBytesPerSecond == Long.MAX_VALUE ? remoteReads::read
+                : new RemoteFetchQuota(remoteReads::read, fetchMaxBytesPerSecond, Time.SYSTEM);
         this.remoteLogManager = remoteLogManager;
         this.metrics = metrics;
     }
@@ -108,7 +112,8 @@ public final class TieredStorage implements AutoCloseable {
                 brokerEpoch, config, metrics, time, new RemoteSegmentDeleter(retrying, metadata),
                 new OrphanCollector(retrying, metadata, time, OrphanCollector.DEFAULT_MIN_AGE), isController);
         manager.start();
-        return Optional.of(new TieredStorage(store, io, readerExecutor, reader, reads, manager, metrics));
+        return Optional.of(new TieredStorage(store, io, readerExecutor, reader, reads, manager, metrics,
+                config.fetchMaxBytesPerSecond()));
     }
 
     /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ... */
@@ -124,6 +129,14 @@ public final class TieredStorage implements AutoCloseable {
     /** Reads of remote storage: replay fetches, ListOffsets by timestamp, leader epochs of tiered offsets. */
     public RemoteReads remoteReads() {
         return remoteReads;
+    }
+
+    /**
+     * Consumer fetches from remote storage, throttled to {@code remote.log.manager.fetch.max.bytes.per.second}
+     * when it is set ({@link RemoteFetchQuota}).
+     */
+    public RemoteLogReadFunction consumerFetches() {
+        return consumerFetches;
     }
 
     public RemoteLogManager remoteLogManager() {
