@@ -473,6 +473,14 @@ final class ClassicGroup {
     }
 
     /**
+     * @return the union of the members' subscribed topics for a consumer-protocol group, as of the current
+     *         generation; empty when unknown (another protocol type, an unparsable subscription)
+     */
+    Optional<Set<String>> subscribedTopics() {
+        return subscribedTopics.map(Set::copyOf);
+    }
+
+    /**
      * Whether a live member subscribes to {@code topic} (OffsetDelete's GROUP_SUBSCRIBED_TO_TOPIC). When the
      * subscriptions are unknown, a consumer group is assumed to subscribe to everything.
      */

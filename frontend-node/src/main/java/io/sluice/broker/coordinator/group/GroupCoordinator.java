@@ -37,8 +37,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -65,6 +68,10 @@ import java.util.function.Supplier;
  * coordinator, the stored groups are handed to {@link #onLoaded}: members keep their member ids and generation, so
  * their heartbeats and offset commits carry on at the new coordinator without a rebalance. Committed offsets live in
  * the {@link OffsetStore}.
+ *
+ * <p>Committed offsets expire as in Kafka ({@code offsets.retention.minutes}, KIP-211): every
+ * {@code offsets.retention.check.interval.ms} expired offsets are removed and Empty groups left without offsets are
+ * deleted; see {@link OffsetExpiry}.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -82,6 +89,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final LeaveGroupOperation leaves;
     private final OffsetOperations offsets;
     private final GroupAdminOperations admin;
+    private final OffsetExpiry expiry;
 
     /**
      * @param config        group settings (timeouts, sizes)
@@ -89,7 +97,7 @@ public final class GroupCoordinator implements AutoCloseable {
      * @param offsetStore   where committed offsets are kept
      * @param groupStore    where group metadata is persisted (so {@link #onLoaded} at the next coordinator can carry
      *                      the groups on)
-     * @param time          the clock (state timestamps, commit timestamps)
+     * @param time          the clock (state timestamps, commit timestamps, offset expiry)
      * @param scheduler     runs the coordinator's tasks and timers; tasks are short and never block. Not shut down by
      *                      {@link #close()}.
      */
@@ -125,6 +133,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.leaves = new LeaveGroupOperation(groups, rebalancer);
         this.offsets = new OffsetOperations(groups, rebalancer, offsetStore, time);
         this.admin = new GroupAdminOperations(groups, timer, offsetStore, access);
+        this.expiry = new OffsetExpiry(groups, offsetStore, access, timer, loop, time, config);
+        loop.execute(expiry::start);
     }
 
     /**
@@ -376,13 +386,30 @@ public final class GroupCoordinator implements AutoCloseable {
         groups.remove(group.groupId());
     }
 
-    /** Resigns every group and stops the timers. Does not shut the scheduler down. */
+    /**
+     * Resigns every group and stops the timers (including the offset expiry check), waiting up to 10 s for the event
+     * loop to do it, so that a scheduler shut down right after finds no long timer pending. Does not shut the
+     * scheduler down. Must not be called from a coordinator task.
+     */
     @Override
     public void close() {
-        loop.execute(() -> {
-            groups.matching(groupId -> true).forEach(this::resign);
-            timer.cancelAll();
-        });
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    expiry.stop();
+                    groups.matching(groupId -> true).forEach(this::resign);
+                    timer.cancelAll();
+                } finally {
+                    closed.complete(null);
+                }
+            });
+            closed.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            log.warn("group coordinator did not close cleanly: {}", e.toString());
+        }
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> task) {

@@ -7,15 +7,21 @@ package io.sluice.broker.coordinator.group;
  */
 interface GroupTimer {
     /** What a timer is for; with the group (and member) it identifies the timer. */
-    enum Kind { INITIAL_JOIN_DELAY, JOIN, SYNC, HEARTBEAT }
+    enum Kind { INITIAL_JOIN_DELAY, JOIN, SYNC, HEARTBEAT, OFFSET_EXPIRY }
 
     /**
-     * @param groupId  the group
+     * @param groupId  the group ("" for coordinator-wide timers such as {@link Kind#OFFSET_EXPIRY}; no group has
+     *                 an empty id)
      * @param memberId the member for {@link Kind#HEARTBEAT}, "" for group-wide timers
      */
     record Key(Kind kind, String groupId, String memberId) {
         static Key group(Kind kind, String groupId) {
             return new Key(kind, groupId, "");
+        }
+
+        /** The coordinator-wide timer of the periodic offset expiry check. */
+        static Key offsetExpiry() {
+            return new Key(Kind.OFFSET_EXPIRY, "", "");
         }
 
         static Key heartbeat(String groupId, String memberId) {

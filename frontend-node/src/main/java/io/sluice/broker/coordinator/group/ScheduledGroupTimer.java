@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,7 +54,18 @@ final class ScheduledGroupTimer implements GroupTimer {
     public void cancel(Key key) {
         Scheduled scheduled = timers.remove(key);
         if (scheduled != null) {
-            scheduled.future().cancel(false);
+            cancel(scheduled);
+        }
+    }
+
+    /**
+     * Cancels the task and takes it out of the scheduler's queue, so that a scheduler shut down with long timers
+     * pending (the offset expiry check waits minutes) terminates at once rather than when they would have fired.
+     */
+    private void cancel(Scheduled scheduled) {
+        scheduled.future().cancel(false);
+        if (scheduler instanceof ThreadPoolExecutor pool && scheduled.future() instanceof Runnable queued) {
+            pool.remove(queued);
         }
     }
 
@@ -61,7 +73,7 @@ final class ScheduledGroupTimer implements GroupTimer {
     public void cancelGroup(String groupId) {
         timers.entrySet().removeIf(entry -> {
             if (entry.getKey().groupId().equals(groupId)) {
-                entry.getValue().future().cancel(false);
+                cancel(entry.getValue());
                 return true;
             }
             return false;
@@ -70,7 +82,7 @@ final class ScheduledGroupTimer implements GroupTimer {
 
     @Override
     public void cancelAll() {
-        timers.values().forEach(scheduled -> scheduled.future().cancel(false));
+        timers.values().forEach(this::cancel);
         timers.clear();
     }
 }
