@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,6 +117,11 @@ public final class DeliveryChecker {
     /** Sends acknowledged so far. */
     public long acknowledgedCount() {
         return acknowledged.size();
+    }
+
+    /** The values acknowledged so far (a copy). */
+    public Set<SequencedValue> acknowledgedValues() {
+        return Set.copyOf(acknowledged.keySet());
     }
 
     /** Sends that failed so far. */

@@ -1,16 +1,17 @@
 package io.sluice.broker.coordinator;
 
 import io.sluice.broker.cluster.ClusterDiagnostics;
+import io.sluice.broker.cluster.DeliveryChecker;
+import io.sluice.broker.cluster.SequencedValue;
 import io.sluice.broker.cluster.SluiceCluster;
+import io.sluice.broker.cluster.SteadyProducer;
 import io.sluice.broker.coordinator.ConsumerThread.Consumed;
 import io.sluice.metadata.testing.EtcdExtension;
 import io.sluice.metadata.testing.EtcdTestEnv;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -80,8 +81,10 @@ class ConsumerGroupFailoverTest {
     @Test
     void killingTheCoordinatorKeepsTheGroupAndItsCommittedOffsets() throws Exception {
         cluster.createTopic(TOPIC, PARTITIONS, 3, Map.of());
-        AckedProducer producer = AckedProducer.start(cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5)));
+        DeliveryChecker checker = new DeliveryChecker();
+        SteadyProducer producer = SteadyProducer.start("acked", cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG,
+                "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5)), TOPIC,
+                PARTITIONS, checker, 1, Duration.ofMillis(5));
         List<ConsumerThread> members = new ArrayList<>();
         OffsetSampler sampler = null;
         try {
@@ -120,10 +123,11 @@ class ConsumerGroupFailoverTest {
             assertThat(members).extracting(ConsumerThread::generation).as("no rebalance").containsOnly(generation);
             sampler.sampleNow();
 
-            producer.stop();
-            assertThat(producer.acknowledged()).hasSizeGreaterThan(200);
+            producer.stop(Duration.ofSeconds(30));
+            Set<SequencedValue> acknowledged = checker.acknowledgedValues();
+            assertThat(acknowledged).hasSizeGreaterThan(200);
             await("every acknowledged record consumed").atMost(RECOVERY)
-                    .until(() -> consumedValues(members).containsAll(producer.acknowledged()));
+                    .until(() -> consumedValues(members).containsAll(acknowledged));
             for (ConsumerThread member : members) {
                 assertThat(member.errors()).as("poll and commitSync errors of %s", member.name()).isEmpty();
             }
@@ -189,64 +193,9 @@ class ConsumerGroupFailoverTest {
         return offsets;
     }
 
-    private static Set<String> consumedValues(List<ConsumerThread> members) {
-        return members.stream().flatMap(m -> m.consumed().stream()).map(Consumed::value).collect(Collectors.toSet());
-    }
-
-    /** Writes {@code v-<n>} to partition {@code n % PARTITIONS} every few milliseconds; remembers what was acked. */
-    private static final class AckedProducer implements AutoCloseable {
-        private final KafkaProducer<String, String> producer;
-        private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        private AckedProducer(KafkaProducer<String, String> producer) {
-            this.producer = producer;
-            this.thread = new Thread(this::run, "acked-producer");
-            this.thread.setDaemon(true);
-        }
-
-        static AckedProducer start(KafkaProducer<String, String> producer) {
-            AckedProducer steady = new AckedProducer(producer);
-            steady.thread.start();
-            return steady;
-        }
-
-        private void run() {
-            for (long n = 0; running; n++) {
-                String value = "v-" + n;
-                try {
-                    producer.send(new ProducerRecord<>(TOPIC, (int) (n % PARTITIONS), null, value),
-                            (metadata, error) -> {
-                                if (error == null) {
-                                    acknowledged.add(value);
-                                }
-                            });
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    // a send that could not even be handed over is simply not acknowledged
-                }
-            }
-        }
-
-        /** Stops sending and waits until every send completed (acknowledged or failed). */
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-            producer.flush();
-        }
-
-        Set<String> acknowledged() {
-            return Set.copyOf(acknowledged);
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            producer.close(Duration.ofSeconds(5));
-        }
+    private static Set<SequencedValue> consumedValues(List<ConsumerThread> members) {
+        return members.stream().flatMap(m -> m.consumed().stream()).map(Consumed::value)
+                .flatMap(v -> SequencedValue.parse(v).stream()).collect(Collectors.toSet());
     }
 
     /**
