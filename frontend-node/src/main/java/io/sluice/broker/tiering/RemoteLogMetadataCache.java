@@ -93,21 +93,24 @@ public final class RemoteLogMetadataCache {
     }
 
     private CompletableFuture<List<RemoteSegmentMetadata>> refresh(TopicIdPartition partition, Entry previous) {
-        CompletableFuture<List<RemoteSegmentMetadata>> read = metadata
-                .remoteSegments(partition.topicId(), partition.partition())
-                .thenApply(all -> all.stream().filter(s -> s.state() == RemoteSegmentState.COPY_FINISHED).toList());
-        Entry fresh = new Entry(read, time.milliseconds());
-        boolean replaced = previous == null ? entries.putIfAbsent(partition, fresh) == null
+        Entry fresh = new Entry(new CompletableFuture<>(), time.milliseconds());
+        boolean won = previous == null ? entries.putIfAbsent(partition, fresh) == null
                 : entries.replace(partition, previous, fresh);
-        if (!replaced) {
+        if (!won) {
+            // another caller is refreshing (or just did): share its read
             Entry current = entries.get(partition);
-            return current != null ? current.segments() : read;
+            return current != null ? current.segments() : refresh(partition, null);
         }
-        read.whenComplete((ok, error) -> {
-            if (error != null) {
-                entries.remove(partition, fresh);
-            }
-        });
-        return read;
+        metadata.remoteSegments(partition.topicId(), partition.partition())
+                .thenApply(all -> all.stream().filter(s -> s.state() == RemoteSegmentState.COPY_FINISHED).toList())
+                .whenComplete((segments, error) -> {
+                    if (error != null) {
+                        entries.remove(partition, fresh);
+                        fresh.segments().completeExceptionally(error);
+                    } else {
+                        fresh.segments().complete(segments);
+                    }
+                });
+        return fresh.segments();
     }
 }

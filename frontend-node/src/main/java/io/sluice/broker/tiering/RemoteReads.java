@@ -21,8 +21,8 @@ import java.util.concurrent.ExecutionException;
  * {@link RemoteLogMetadataCache} and reads it with the {@link RemoteLogReader} (ranged GETs, cached, read ahead,
  * every batch's CRC checked). Everything is asynchronous: nothing here blocks a request handler or event-loop thread.
  *
- * <p>Errors (through the futures): {@code OFFSET_OUT_OF_RANGE} for an offset no readable remote segment holds (deleted
- * by retention meanwhile: the cache is refreshed once before giving up); {@code CORRUPT_MESSAGE} for a batch or object
+ * <p>Errors (through the futures): {@code OFFSET_OUT_OF_RANGE} for an offset no readable remote segment holds (the
+ * registrations are re-read from etcd before giving up, also when a segment's object turned out deleted by retention); {@code CORRUPT_MESSAGE} for a batch or object
  * whose checksum does not match; the object store's error otherwise.
  */
 public final class RemoteReads {
@@ -51,10 +51,7 @@ public final class RemoteReads {
         return segments.segments(partition, fetchOffset).thenCompose(list -> {
             Optional<RemoteSegmentMetadata> segment = RemoteLogMetadataCache.containing(list, fetchOffset);
             if (segment.isEmpty()) {
-                if (retryOnMissing) {
-                    segments.invalidate(partition);
-                    return read(partition, fetchOffset, maxBytes, minOneMessage, false);
-                }
+                // the list was just re-read from etcd unless a cached one already held the offset
                 return CompletableFuture.failedFuture(new OffsetOutOfRangeException("offset " + fetchOffset
                         + " of " + partition + " is in no readable remote segment"));
             }
